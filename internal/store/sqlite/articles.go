@@ -1,0 +1,422 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"revue"
+)
+
+const (
+	defaultLimit = 50
+	maxLimit     = 500
+)
+
+func clampLimit(limit int) int {
+	if limit <= 0 {
+		return defaultLimit
+	}
+	return min(limit, maxLimit)
+}
+
+// SaveArticles inserts the articles of one source that are not stored yet,
+// all in one transaction, and returns those inserted. An article is already
+// stored when its (source, GUID) or its canonical URL is.
+func (s *Store) SaveArticles(ctx context.Context, sourceID int64, articles []revue.Article, now time.Time) ([]revue.Article, error) {
+	if len(articles) == 0 {
+		return nil, nil
+	}
+	var saved []revue.Article
+	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		var sourceName string
+		err := tx.QueryRowContext(ctx, `SELECT name FROM sources WHERE id = ?`, sourceID).Scan(&sourceName)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("no such source: %w", revue.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		st, err := prepareSave(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer st.close()
+		for _, article := range articles {
+			stored, inserted, err := st.saveOne(ctx, sourceID, article, now)
+			if err != nil {
+				return fmt.Errorf("article %s: %w", article.URL, err)
+			}
+			if inserted {
+				stored.SourceName = sourceName
+				saved = append(saved, stored)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("saving %d articles of source %d: %w", len(articles), sourceID, err)
+	}
+	return saved, nil
+}
+
+// saveStatements are the statements SaveArticles runs per article, prepared
+// once per batch.
+type saveStatements struct {
+	insertArticle, setStory, insertRegion      *sql.Stmt
+	insertImage, findImage, insertArticleImage *sql.Stmt
+}
+
+func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStatements, error) {
+	st := &saveStatements{}
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&st.insertArticle, `INSERT INTO articles
+			(source_id, guid, url, canonical_url, title, summary, content_html, byline, lang, section, published_at, fetched_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING
+			RETURNING id`},
+		{&st.setStory, `UPDATE articles SET story_id = id WHERE id = ?`},
+		{&st.insertRegion, `INSERT INTO article_regions (article_id, region, published_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`},
+		{&st.insertImage, `INSERT INTO images (url) VALUES (?) ON CONFLICT (url) DO NOTHING RETURNING id, status, reports`},
+		{&st.findImage, `SELECT id, status, reports FROM images WHERE url = ?`},
+		{&st.insertArticleImage, `INSERT INTO article_images (article_id, image_id, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`},
+	} {
+		stmt, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			st.close()
+			return nil, err
+		}
+		*p.stmt = stmt
+	}
+	return st, nil
+}
+
+func (st *saveStatements) close() {
+	for _, stmt := range []*sql.Stmt{st.insertArticle, st.setStory, st.insertRegion, st.insertImage, st.findImage, st.insertArticleImage} {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}
+}
+
+func (st *saveStatements) saveOne(ctx context.Context, sourceID int64, a revue.Article, now time.Time) (revue.Article, bool, error) {
+	var id int64
+	err := st.insertArticle.QueryRowContext(ctx, sourceID, a.GUID, a.URL, a.CanonicalURL, a.Title, a.Summary,
+		a.ContentHTML, a.Byline, a.Lang, a.Section, micros(a.PublishedAt), micros(now)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, false, nil // already stored
+	}
+	if err != nil {
+		return a, false, err
+	}
+	if _, err := st.setStory.ExecContext(ctx, id); err != nil {
+		return a, false, err
+	}
+	a.ID, a.StoryID, a.SourceID = id, id, sourceID
+	a.PublishedAt, a.FetchedAt = truncate(a.PublishedAt), truncate(now)
+
+	regions := make([]string, 0, len(a.Regions))
+	seenRegion := make(map[string]bool, len(a.Regions))
+	for _, r := range a.Regions {
+		if r == "" || seenRegion[r] {
+			continue
+		}
+		seenRegion[r] = true
+		regions = append(regions, r)
+		if _, err := st.insertRegion.ExecContext(ctx, id, r, micros(a.PublishedAt)); err != nil {
+			return a, false, fmt.Errorf("region %s: %w", r, err)
+		}
+	}
+	a.Regions = regions
+
+	images := make([]revue.Image, 0, len(a.Images))
+	seenImage := make(map[string]bool, len(a.Images))
+	for _, img := range a.Images {
+		if img.URL == "" || seenImage[img.URL] {
+			continue
+		}
+		seenImage[img.URL] = true
+		stored := revue.Image{URL: img.URL}
+		var status string
+		err := st.insertImage.QueryRowContext(ctx, img.URL).Scan(&stored.ID, &status, &stored.Reports)
+		if errors.Is(err, sql.ErrNoRows) { // already known: reuse it as it is
+			err = st.findImage.QueryRowContext(ctx, img.URL).Scan(&stored.ID, &status, &stored.Reports)
+		}
+		if err != nil {
+			return a, false, fmt.Errorf("image %s: %w", img.URL, err)
+		}
+		stored.Status = revue.ImageStatus(status)
+		if _, err := st.insertArticleImage.ExecContext(ctx, id, stored.ID, len(images)); err != nil {
+			return a, false, fmt.Errorf("image %s: %w", img.URL, err)
+		}
+		images = append(images, stored)
+	}
+	a.Images = images
+	return a, true, nil
+}
+
+// articleColumns are read by scanArticle, in this order.
+const articleColumns = `a.id, a.source_id, s.name, a.guid, a.url, a.canonical_url, a.title, a.summary,
+	a.content_html, a.byline, a.lang, a.section, a.story_id, a.published_at, a.fetched_at`
+
+func scanArticle(row scanner) (revue.Article, error) {
+	var a revue.Article
+	var published, fetched sql.NullInt64
+	err := row.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.GUID, &a.URL, &a.CanonicalURL, &a.Title, &a.Summary,
+		&a.ContentHTML, &a.Byline, &a.Lang, &a.Section, &a.StoryID, &published, &fetched)
+	a.PublishedAt, a.FetchedAt = fromMicros(published), fromMicros(fetched)
+	return a, err
+}
+
+// GetArticle returns one article with its source name, regions and images.
+func (s *Store) GetArticle(ctx context.Context, id int64) (revue.Article, error) {
+	var a revue.Article
+	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		a, err = scanArticle(tx.QueryRowContext(ctx, `SELECT `+articleColumns+`
+			FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("no such article: %w", revue.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		articles := []revue.Article{a}
+		if err := attachDetails(ctx, tx, articles); err != nil {
+			return err
+		}
+		a = articles[0]
+		return nil
+	})
+	if err != nil {
+		return revue.Article{}, fmt.Errorf("reading article %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// listQuery builds the keyset-paginated listing for q, fetching limit+1 rows
+// to learn whether another page follows. Each filter has an index ending in
+// (published_at DESC, id DESC), so SQLite walks it in order and stops after
+// limit+1 rows (checked by TestFrontPageUsesIndex). A region listing is driven
+// by article_regions, which carries published_at for that purpose.
+func listQuery(q revue.ArticleQuery, limit int) (string, []any) {
+	from := `articles a JOIN sources s ON s.id = a.source_id`
+	published, id := "a.published_at", "a.id"
+	var where []string
+	var args []any
+	if q.Region != "" {
+		from = `article_regions r JOIN articles a ON a.id = r.article_id JOIN sources s ON s.id = a.source_id`
+		published, id = "r.published_at", "r.article_id"
+		where = append(where, "r.region = ?")
+		args = append(args, q.Region)
+	}
+	if q.Lang != "" {
+		where = append(where, "a.lang = ?")
+		args = append(args, q.Lang)
+	}
+	if q.SourceID != 0 {
+		where = append(where, "a.source_id = ?")
+		args = append(args, q.SourceID)
+	}
+	if q.Section != "" {
+		where = append(where, "a.section = ?")
+		args = append(args, q.Section)
+	}
+	if q.StoryID != 0 {
+		where = append(where, "a.story_id = ?")
+		args = append(args, q.StoryID)
+	}
+	if !q.Cursor.IsZero() {
+		where = append(where, "("+published+", "+id+") < (?, ?)")
+		args = append(args, micros(q.Cursor.PublishedAt), q.Cursor.ID)
+	}
+	query := `SELECT ` + articleColumns + ` FROM ` + from
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY " + published + " DESC, " + id + " DESC LIMIT ?"
+	args = append(args, limit+1)
+	return query, args
+}
+
+// ListArticles returns one page of articles, newest first.
+func (s *Store) ListArticles(ctx context.Context, q revue.ArticleQuery) (revue.ArticlePage, error) {
+	limit := clampLimit(q.Limit)
+	query, args := listQuery(q, limit)
+	var page revue.ArticlePage
+	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
+		items, err := queryArticles(ctx, tx, query, args...)
+		if err != nil {
+			return err
+		}
+		if len(items) > limit {
+			items = items[:limit]
+			last := items[limit-1]
+			page.Next = revue.Cursor{PublishedAt: last.PublishedAt, ID: last.ID}
+		}
+		page.Items = items
+		return attachDetails(ctx, tx, items)
+	})
+	if err != nil {
+		return revue.ArticlePage{}, fmt.Errorf("listing articles: %w", err)
+	}
+	return page, nil
+}
+
+func queryArticles(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]revue.Article, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []revue.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// attachDetails fills Regions and Images of articles with two queries for
+// the whole page, whatever its length.
+func attachDetails(ctx context.Context, tx *sql.Tx, articles []revue.Article) error {
+	if len(articles) == 0 {
+		return nil
+	}
+	index := make(map[int64]int, len(articles))
+	ids := make([]int64, len(articles))
+	for i, a := range articles {
+		index[a.ID] = i
+		ids[i] = a.ID
+	}
+	idList, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+
+	rows, err := tx.QueryContext(ctx, `SELECT article_id, region FROM article_regions
+		WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY article_id, region`, string(idList))
+	if err != nil {
+		return fmt.Errorf("reading regions: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var region string
+		if err := rows.Scan(&id, &region); err != nil {
+			rows.Close()
+			return fmt.Errorf("reading regions: %w", err)
+		}
+		a := &articles[index[id]]
+		a.Regions = append(a.Regions, region)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("reading regions: %w", err)
+	}
+
+	rows, err = tx.QueryContext(ctx, `SELECT ai.article_id, i.id, i.url, i.status, i.reports
+		FROM article_images ai JOIN images i ON i.id = ai.image_id
+		WHERE ai.article_id IN (SELECT value FROM json_each(?)) ORDER BY ai.article_id, ai.position`, string(idList))
+	if err != nil {
+		return fmt.Errorf("reading images: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var img revue.Image
+		var status string
+		if err := rows.Scan(&id, &img.ID, &img.URL, &status, &img.Reports); err != nil {
+			rows.Close()
+			return fmt.Errorf("reading images: %w", err)
+		}
+		img.Status = revue.ImageStatus(status)
+		a := &articles[index[id]]
+		a.Images = append(a.Images, img)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("reading images: %w", err)
+	}
+	return nil
+}
+
+// tickerQuery reads only what a headline needs.
+const tickerQuery = `SELECT a.id, a.source_id, s.name, a.title, a.url, a.lang, a.section, a.story_id, a.published_at
+	FROM articles a JOIN sources s ON s.id = a.source_id
+	ORDER BY a.published_at DESC, a.id DESC LIMIT ?`
+
+// Ticker returns the newest headlines of all sources.
+func (s *Store) Ticker(ctx context.Context, limit int) ([]revue.Article, error) {
+	rows, err := s.read.QueryContext(ctx, tickerQuery, clampLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("reading the ticker: %w", err)
+	}
+	defer rows.Close()
+	var out []revue.Article
+	for rows.Next() {
+		var a revue.Article
+		var published sql.NullInt64
+		if err := rows.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.Title, &a.URL, &a.Lang, &a.Section, &a.StoryID, &published); err != nil {
+			return nil, fmt.Errorf("reading the ticker: %w", err)
+		}
+		a.PublishedAt = fromMicros(published)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading the ticker: %w", err)
+	}
+	return out, nil
+}
+
+// ArticlesAfter returns articles with an ID above afterID in insertion
+// order. IDs are never reused (AUTOINCREMENT), so a reader polling with the
+// last ID it saw misses nothing.
+func (s *Store) ArticlesAfter(ctx context.Context, afterID int64, limit int) ([]revue.Article, error) {
+	var out []revue.Article
+	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = queryArticles(ctx, tx, `SELECT `+articleColumns+`
+			FROM articles a JOIN sources s ON s.id = a.source_id
+			WHERE a.id > ? ORDER BY a.id LIMIT ?`, afterID, clampLimit(limit))
+		if err != nil {
+			return err
+		}
+		return attachDetails(ctx, tx, out)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading articles after %d: %w", afterID, err)
+	}
+	return out, nil
+}
+
+// LatestArticleID returns the highest article ID, 0 when there is none.
+func (s *Store) LatestArticleID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := s.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM articles`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("reading the latest article ID: %w", err)
+	}
+	return id, nil
+}
+
+// GetImage returns one image.
+func (s *Store) GetImage(ctx context.Context, id int64) (revue.Image, error) {
+	var img revue.Image
+	var status string
+	err := s.read.QueryRowContext(ctx, `SELECT id, url, status, reports FROM images WHERE id = ?`, id).
+		Scan(&img.ID, &img.URL, &status, &img.Reports)
+	if errors.Is(err, sql.ErrNoRows) {
+		return revue.Image{}, fmt.Errorf("image %d: %w", id, revue.ErrNotFound)
+	}
+	if err != nil {
+		return revue.Image{}, fmt.Errorf("reading image %d: %w", id, err)
+	}
+	img.Status = revue.ImageStatus(status)
+	return img, nil
+}

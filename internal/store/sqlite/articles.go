@@ -79,7 +79,7 @@ func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStatements, error) {
 	}{
 		{&st.insertArticle, `INSERT INTO articles
 			(source_id, guid, url, canonical_url, title, summary, content_html, byline, lang, section, published_at, fetched_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING
 			RETURNING id`},
 		{&st.setStory, `UPDATE articles SET story_id = id WHERE id = ?`},
@@ -163,7 +163,7 @@ func (st *saveStatements) saveOne(ctx context.Context, sourceID int64, a revue.A
 }
 
 // articleColumns are read by scanArticle, in this order.
-const articleColumns = `a.id, a.source_id, s.name, a.guid, a.url, a.canonical_url, a.title, a.summary,
+const articleColumns = `a.id, a.source_id, s.name, a.guid, a.url, COALESCE(a.canonical_url, ''), a.title, a.summary,
 	a.content_html, a.byline, a.lang, a.section, a.story_id, a.published_at, a.fetched_at`
 
 func scanArticle(row scanner) (revue.Article, error) {

@@ -94,6 +94,10 @@ func testSaveIdempotent(t *testing.T, st revue.Store) {
 	sameURLOtherGUID.GUID = "urn:revue-test:other-guid"
 	otherGUIDSpace := newArticle("a", t0) // same GUID, but GUIDs are per source
 	otherGUIDSpace.URL, otherGUIDSpace.CanonicalURL = "https://hespress.example/a", "https://hespress.example/a"
+	// Items without a link have no canonical URL: they are keyed by GUID
+	// alone, so two of them never collide with each other.
+	noLinkE, noLinkF := newArticle("e", t0), newArticle("f", t0)
+	noLinkE.URL, noLinkE.CanonicalURL, noLinkF.URL, noLinkF.CanonicalURL = "", "", "", ""
 
 	cases := []struct {
 		name     string
@@ -109,6 +113,8 @@ func testSaveIdempotent(t *testing.T, st revue.Store) {
 		{"twice in one batch", lematin.ID, []revue.Article{newArticle("c", t0), newArticle("c", t0)}, []string{"urn:revue-test:c"}},
 		{"old and new mixed", lematin.ID, []revue.Article{newArticle("a", t0), newArticle("d", t0), newArticle("b", t0)}, []string{"urn:revue-test:d"}},
 		{"empty batch", lematin.ID, nil, nil},
+		{"no canonical URL, keyed by GUID", lematin.ID, []revue.Article{noLinkE, noLinkF}, []string{"urn:revue-test:e", "urn:revue-test:f"}},
+		{"no canonical URL, same GUID again", lematin.ID, []revue.Article{noLinkE}, nil},
 	}
 	total := 2
 	for _, tc := range cases {

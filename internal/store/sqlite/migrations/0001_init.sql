@@ -34,7 +34,7 @@ CREATE TABLE articles (
     source_id     INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
     guid          TEXT    NOT NULL,
     url           TEXT    NOT NULL,
-    canonical_url TEXT    NOT NULL UNIQUE,
+    canonical_url TEXT    UNIQUE, -- NULL when the item had no link: such items are keyed by GUID alone
     title         TEXT    NOT NULL DEFAULT '',
     summary       TEXT    NOT NULL DEFAULT '',
     content_html  TEXT    NOT NULL DEFAULT '',

@@ -1,0 +1,262 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"revue"
+)
+
+// sourceColumns lists, in scanSource's order, the columns of sources as s.
+const sourceColumns = `s.id, s.name, s.feed_url, s.site_url, s.lang, s.section, s.region, s.enabled,
+	s.etag, s.last_modified, s.last_status, s.last_error, s.consecutive_failures,
+	s.last_fetch_at, s.last_success_at, s.next_fetch_at, s.interval_seconds, s.items_per_day,
+	s.created_at`
+
+// scanSource reads sourceColumns, then extra destinations.
+func scanSource(row pgx.Row, extra ...any) (revue.Source, error) {
+	var (
+		src                                       revue.Source
+		lastFetch, lastSuccess, nextFetch, create pgtype.Timestamptz
+		intervalSeconds                           int64
+	)
+	dest := append([]any{&src.ID, &src.Name, &src.FeedURL, &src.SiteURL, &src.Lang, &src.Section,
+		&src.Region, &src.Enabled, &src.ETag, &src.LastModified, &src.LastStatus, &src.LastError,
+		&src.ConsecutiveFailures, &lastFetch, &lastSuccess, &nextFetch, &intervalSeconds,
+		&src.ItemsPerDay, &create}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return revue.Source{}, err
+	}
+	src.LastFetchAt = goTime(lastFetch)
+	src.LastSuccessAt = goTime(lastSuccess)
+	src.NextFetchAt = goTime(nextFetch)
+	src.CreatedAt = goTime(create)
+	src.Interval = time.Duration(intervalSeconds) * time.Second
+	return src, nil
+}
+
+// AddSource stores a new source, due at now.
+func (s *Store) AddSource(ctx context.Context, src revue.Source, now time.Time) (revue.Source, error) {
+	row := s.pool.QueryRow(ctx, `INSERT INTO sources AS s
+		(name, feed_url, site_url, lang, section, region, enabled, next_fetch_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+		RETURNING `+sourceColumns,
+		src.Name, src.FeedURL, src.SiteURL, src.Lang, src.Section, src.Region, src.Enabled, micro(now))
+	added, err := scanSource(row)
+	if pgCode(err) == codeUniqueViolation {
+		return revue.Source{}, fmt.Errorf("adding source %s: a source with this feed URL %w", src.FeedURL, revue.ErrDuplicate)
+	}
+	if err != nil {
+		return revue.Source{}, fmt.Errorf("adding source %s: %w", src.FeedURL, err)
+	}
+	return added, nil
+}
+
+// GetSource returns one source with its article count.
+func (s *Store) GetSource(ctx context.Context, id int64) (revue.Source, error) {
+	row := s.pool.QueryRow(ctx, `SELECT `+sourceColumns+`,
+		(SELECT count(*) FROM articles a WHERE a.source_id = s.id)
+		FROM sources s WHERE s.id = $1`, id)
+	var count int64
+	src, err := scanSource(row, &count)
+	src.Articles = count
+	if errors.Is(err, pgx.ErrNoRows) {
+		return revue.Source{}, fmt.Errorf("source %d: %w", id, revue.ErrNotFound)
+	}
+	if err != nil {
+		return revue.Source{}, fmt.Errorf("reading source %d: %w", id, err)
+	}
+	return src, nil
+}
+
+// ListSources returns every source by ID, with its article count.
+func (s *Store) ListSources(ctx context.Context) ([]revue.Source, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+sourceColumns+`, COALESCE(c.n, 0)
+		FROM sources s
+		LEFT JOIN (SELECT source_id, count(*) AS n FROM articles GROUP BY source_id) c ON c.source_id = s.id
+		ORDER BY s.id`)
+	if err != nil {
+		return nil, fmt.Errorf("listing sources: %w", err)
+	}
+	defer rows.Close()
+	var out []revue.Source
+	for rows.Next() {
+		var count int64
+		src, err := scanSource(rows, &count)
+		if err != nil {
+			return nil, fmt.Errorf("listing sources: %w", err)
+		}
+		src.Articles = count
+		out = append(out, src)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing sources: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateSource changes the configuration fields only, never the crawl state.
+func (s *Store) UpdateSource(ctx context.Context, src revue.Source) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE sources SET name = $2, feed_url = $3, site_url = $4,
+		lang = $5, section = $6, region = $7, enabled = $8 WHERE id = $1`,
+		src.ID, src.Name, src.FeedURL, src.SiteURL, src.Lang, src.Section, src.Region, src.Enabled)
+	if pgCode(err) == codeUniqueViolation {
+		return fmt.Errorf("updating source %d: feed URL %s: another source %w", src.ID, src.FeedURL, revue.ErrDuplicate)
+	}
+	if err != nil {
+		return fmt.Errorf("updating source %d: %w", src.ID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("updating source %d: %w", src.ID, revue.ErrNotFound)
+	}
+	return nil
+}
+
+// RemoveSource deletes a source; its articles and fetch log go with it.
+func (s *Store) RemoveSource(ctx context.Context, id int64) error {
+	tag, err := s.pool.Exec(ctx, "DELETE FROM sources WHERE id = $1", id)
+	if err != nil {
+		return fmt.Errorf("removing source %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("removing source %d: %w", id, revue.ErrNotFound)
+	}
+	return nil
+}
+
+// ClaimDueSources leases due sources in one statement (see revue.Store for
+// what is due). SKIP LOCKED lets
+// concurrent claimers pass over rows another is taking instead of waiting,
+// so no source is leased twice and no claimer blocks.
+func (s *Store) ClaimDueSources(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int, everyFetchedBefore time.Time) ([]revue.Source, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	now = micro(now)
+	rows, err := s.pool.Query(ctx, `WITH claimed AS (
+			UPDATE sources SET lease_owner = $1, lease_until = $2
+			FROM (SELECT id FROM sources
+				WHERE enabled
+				  AND (lease_until IS NULL OR lease_until <= $3)
+				  AND (next_fetch_at <= $3
+				       OR ($4::timestamptz IS NOT NULL AND consecutive_failures = 0
+				           AND (last_fetch_at IS NULL OR last_fetch_at < $4)))
+				ORDER BY next_fetch_at, id
+				LIMIT $5
+				FOR UPDATE SKIP LOCKED) due
+			WHERE sources.id = due.id
+			RETURNING sources.*)
+		SELECT `+sourceColumns+` FROM claimed s ORDER BY s.next_fetch_at, s.id`,
+		worker, micro(now.Add(lease)), now, dbTime(everyFetchedBefore), limit)
+	if err != nil {
+		return nil, fmt.Errorf("claiming due sources for %s: %w", worker, err)
+	}
+	defer rows.Close()
+	var out []revue.Source
+	for rows.Next() {
+		src, err := scanSource(rows)
+		if err != nil {
+			return nil, fmt.Errorf("claiming due sources for %s: %w", worker, err)
+		}
+		out = append(out, src)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("claiming due sources for %s: %w", worker, err)
+	}
+	return out, nil
+}
+
+// RecordFetch writes one fetch's outcome and releases o.Worker's lease.
+func (s *Store) RecordFetch(ctx context.Context, o revue.FetchOutcome) error {
+	err := withRetry(ctx, func() error {
+		return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return recordFetch(ctx, tx, o) })
+	})
+	if pgCode(err) == codeUniqueViolation {
+		// Another source took the redirect target between our check and
+		// our update; the second try sees it and keeps the old URL.
+		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return recordFetch(ctx, tx, o) })
+	}
+	if err != nil {
+		return fmt.Errorf("recording fetch of source %d: %w", o.SourceID, err)
+	}
+	return nil
+}
+
+func recordFetch(ctx context.Context, tx pgx.Tx, o revue.FetchOutcome) error {
+	lastError := o.Err
+	newFeedURL := o.NewFeedURL
+	if newFeedURL != "" {
+		var owner int64
+		err := tx.QueryRow(ctx, "SELECT id FROM sources WHERE feed_url = $1 AND id <> $2", newFeedURL, o.SourceID).Scan(&owner)
+		switch {
+		case err == nil:
+			note := fmt.Sprintf("feed moved permanently to %s, which source %d already follows; kept the old URL", newFeedURL, owner)
+			if lastError != "" {
+				lastError += "; " + note
+			} else {
+				lastError = note
+			}
+			newFeedURL = ""
+		case !errors.Is(err, pgx.ErrNoRows):
+			return fmt.Errorf("checking redirect target %s: %w", newFeedURL, err)
+		}
+	}
+	success := o.Err == ""
+	tag, err := tx.Exec(ctx, `UPDATE sources SET
+			last_status = $2,
+			last_error = $3,
+			last_fetch_at = $4,
+			etag = CASE WHEN $5 <> '' THEN $5 ELSE etag END,
+			last_modified = CASE WHEN $6 <> '' THEN $6 ELSE last_modified END,
+			consecutive_failures = CASE WHEN $7 THEN 0 ELSE consecutive_failures + 1 END,
+			last_success_at = CASE WHEN $7 THEN $4 ELSE last_success_at END,
+			next_fetch_at = $8,
+			interval_seconds = $9,
+			items_per_day = $10,
+			feed_url = CASE WHEN $11 <> '' THEN $11 ELSE feed_url END,
+			enabled = enabled AND NOT $12,
+			lease_owner = CASE WHEN lease_owner = $13 THEN NULL ELSE lease_owner END,
+			lease_until = CASE WHEN lease_owner = $13 THEN NULL ELSE lease_until END
+		WHERE id = $1`,
+		o.SourceID, o.Status, lastError, dbTime(o.At), o.ETag, o.LastModified, success,
+		micro(o.NextFetchAt), int64(o.Interval/time.Second), o.ItemsPerDay, newFeedURL, o.Disable, o.Worker)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("source %d: %w", o.SourceID, revue.ErrNotFound)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO fetch_log (source_id, at, duration_ms, status, error, items_seen, items_new)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		o.SourceID, micro(o.At), o.Duration.Milliseconds(), o.Status, o.Err, o.ItemsSeen, o.ItemsNew)
+	return err
+}
+
+// FetchLog returns a source's most recent fetches, newest first.
+func (s *Store) FetchLog(ctx context.Context, sourceID int64, limit int) ([]revue.FetchLogEntry, error) {
+	rows, err := s.pool.Query(ctx, `SELECT source_id, at, duration_ms, status, error, items_seen, items_new
+		FROM fetch_log WHERE source_id = $1 ORDER BY at DESC, id DESC LIMIT $2`, sourceID, clamp(limit))
+	if err != nil {
+		return nil, fmt.Errorf("reading the fetch log of source %d: %w", sourceID, err)
+	}
+	defer rows.Close()
+	var out []revue.FetchLogEntry
+	for rows.Next() {
+		var e revue.FetchLogEntry
+		var at pgtype.Timestamptz
+		if err := rows.Scan(&e.SourceID, &at, &e.DurationMS, &e.Status, &e.Err, &e.ItemsSeen, &e.ItemsNew); err != nil {
+			return nil, fmt.Errorf("reading the fetch log of source %d: %w", sourceID, err)
+		}
+		e.At = goTime(at)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading the fetch log of source %d: %w", sourceID, err)
+	}
+	return out, nil
+}

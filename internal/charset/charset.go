@@ -1,0 +1,238 @@
+// Package charset turns the bytes of a feed or a web page into UTF-8, deciding
+// the encoding the way browsers and feed readers do, and rewrites the XML
+// declaration so that no later XML decoder converts the text a second time.
+package charset
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"mime"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	htmlcharset "golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
+	"golang.org/x/text/transform"
+)
+
+// How far into a document we look for an HTML <meta> charset. Browsers stop
+// at 1024 bytes, but real pages put the tag later (miniflux keeps such a
+// fixture), and a larger window costs nothing on documents of this size.
+const metaScanWindow = 8192
+
+var (
+	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
+	bomUTF16LE = []byte{0xFF, 0xFE}
+	bomUTF16BE = []byte{0xFE, 0xFF}
+
+	// The XML declaration, with the encoding pseudo-attribute captured.
+	xmlDeclRe     = regexp.MustCompile(`^\s*<\?xml[^>]*?\?>`)
+	xmlEncodingRe = regexp.MustCompile(`(?i)\sencoding\s*=\s*(?:"([^"]*)"|'([^']*)')`)
+	metaCharsetRe = regexp.MustCompile(`(?i)<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)`)
+)
+
+// ErrUnknownEncoding is wrapped when a document names an encoding this
+// package cannot decode and no other hint applies.
+var ErrUnknownEncoding = errors.New("unknown character encoding")
+
+// ToUTF8 decodes body to UTF-8. contentType is the HTTP Content-Type header
+// (may be empty). The returned name is the WHATWG name of the encoding used
+// ("utf-8", "windows-1256", "utf-16le" …). For XML documents the encoding
+// declaration of the prolog is rewritten to UTF-8, so that a parser that
+// honours it (gofeed) does not decode the text again.
+func ToUTF8(body []byte, contentType string) ([]byte, string, error) {
+	enc, name, skip := detect(body, contentType)
+	var out []byte
+	if name == "utf-8" {
+		out = body[skip:]
+		if !utf8.Valid(out) {
+			// A declared or sniffed UTF-8 document with stray bytes: keep the
+			// text readable rather than fail the whole feed.
+			out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
+		}
+	} else {
+		var err error
+		out, _, err = transform.Bytes(enc.NewDecoder(), body[skip:])
+		if err != nil {
+			return nil, name, fmt.Errorf("decoding the document as %s: %w", name, err)
+		}
+	}
+	return rewriteXMLDecl(out), name, nil
+}
+
+// detect returns the encoding, its name and how many BOM bytes to skip.
+func detect(body []byte, contentType string) (encoding.Encoding, string, int) {
+	// UTF-32 first: its little-endian BOM starts with the UTF-16LE one.
+	switch {
+	case bytes.HasPrefix(body, []byte{0xFF, 0xFE, 0, 0}):
+		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), "utf-32le", 4
+	case bytes.HasPrefix(body, []byte{0, 0, 0xFE, 0xFF}):
+		return utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM), "utf-32be", 4
+	case bytes.HasPrefix(body, []byte{0, 0, 0, '<'}):
+		return utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM), "utf-32be", 0
+	case bytes.HasPrefix(body, []byte{'<', 0, 0, 0}):
+		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), "utf-32le", 0
+	}
+	switch {
+	case bytes.HasPrefix(body, bomUTF8):
+		return encoding.Nop, "utf-8", len(bomUTF8)
+	case bytes.HasPrefix(body, bomUTF16LE):
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le", len(bomUTF16LE)
+	case bytes.HasPrefix(body, bomUTF16BE):
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "utf-16be", len(bomUTF16BE)
+	}
+	// UTF-16 without a BOM still has to start with "<?xml" or "<" in XML.
+	if len(body) >= 4 {
+		switch {
+		case body[0] == 0 && body[1] == '<' && body[2] == 0 && body[3] != 0:
+			return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "utf-16be", 0
+		case body[0] == '<' && body[1] == 0 && body[2] != 0 && body[3] == 0:
+			return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le", 0
+		}
+	}
+	if contentType != "" {
+		if _, params, err := mime.ParseMediaType(contentType); err == nil {
+			if enc, name := lookup(params["charset"]); enc != nil {
+				return checkDeclared(body, enc, name)
+			}
+		}
+	}
+	if label := xmlDeclEncoding(body); label != "" {
+		if enc, name := lookup(label); enc != nil {
+			return checkDeclared(body, enc, name)
+		}
+	}
+	head := body
+	if len(head) > metaScanWindow {
+		head = head[:metaScanWindow]
+	}
+	if m := metaCharsetRe.FindSubmatch(head); m != nil {
+		if enc, name := lookup(string(m[1])); enc != nil {
+			return checkDeclared(body, enc, name)
+		}
+	}
+	if mostlyUTF8(body) {
+		return encoding.Nop, "utf-8", 0
+	}
+	enc, name, _ := htmlcharset.DetermineEncoding(body, "")
+	if name == "utf-8" {
+		// DetermineEncoding looked at the first 1024 bytes only; the whole
+		// body is not UTF-8, so browsers' default is the better bet.
+		enc, name = htmlcharset.Lookup("windows-1252")
+	}
+	return enc, name, 0
+}
+
+// checkDeclared overrides a declaration that the bytes contradict, the most
+// common real-world mistakes: "UTF-8" over Latin-1 bytes, and "ISO-8859-1"
+// over UTF-8 bytes (a CMS upgraded, its template not).
+func checkDeclared(body []byte, enc encoding.Encoding, name string) (encoding.Encoding, string, int) {
+	switch name {
+	case "utf-8":
+		if !mostlyUTF8(body) {
+			e, n := htmlcharset.Lookup("windows-1252")
+			return e, n, 0
+		}
+	case "windows-1252":
+		if utf8.Valid(body) && hasMultiByte(body) {
+			return encoding.Nop, "utf-8", 0
+		}
+	case "utf-16le", "utf-16be":
+		// A UTF-16 label on a document without a single NUL byte cannot be
+		// UTF-16 (every ASCII character would carry one): the label is wrong.
+		if !bytes.Contains(body, []byte{0}) {
+			return encoding.Nop, "utf-8", 0
+		}
+	}
+	return enc, name, 0
+}
+
+// mostlyUTF8 reports whether body is UTF-8 apart from a few stray bytes: a
+// feed assembled from several sources often has one bad byte in a thousand
+// good characters, and reading all of it as windows-1252 would garble the rest.
+func mostlyUTF8(body []byte) bool {
+	valid, invalid := 0, 0
+	for i := 0; i < len(body); {
+		if body[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && size == 1 {
+			invalid++
+		} else {
+			valid++
+		}
+		i += size
+	}
+	return invalid == 0 || valid > 4*invalid
+}
+
+func hasMultiByte(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// lookup maps a label to an encoding following the WHATWG Encoding Standard
+// (so "iso-8859-1" and "us-ascii" decode as windows-1252, as browsers do).
+func lookup(label string) (encoding.Encoding, string) {
+	label = strings.Trim(strings.TrimSpace(label), `"'`)
+	if label == "" {
+		return nil, ""
+	}
+	enc, name := htmlcharset.Lookup(label)
+	if enc == nil {
+		return nil, ""
+	}
+	if name == "replacement" {
+		return nil, ""
+	}
+	return enc, name
+}
+
+// xmlDeclEncoding returns the encoding label of the XML declaration, if any.
+func xmlDeclEncoding(body []byte) string {
+	head := body
+	if len(head) > 512 {
+		head = head[:512]
+	}
+	decl := xmlDeclRe.Find(head)
+	if decl == nil {
+		return ""
+	}
+	m := xmlEncodingRe.FindSubmatch(decl)
+	if m == nil {
+		return ""
+	}
+	return string(m[1]) + string(m[2])
+}
+
+// rewriteXMLDecl drops the encoding pseudo-attribute from the XML
+// declaration: the text is now UTF-8, XML's default.
+func rewriteXMLDecl(doc []byte) []byte {
+	head := doc
+	if len(head) > 512 {
+		head = head[:512]
+	}
+	loc := xmlDeclRe.FindIndex(head)
+	if loc == nil {
+		return doc
+	}
+	decl := doc[loc[0]:loc[1]]
+	encLoc := xmlEncodingRe.FindIndex(decl)
+	if encLoc == nil {
+		return doc
+	}
+	out := make([]byte, 0, len(doc))
+	out = append(out, doc[:loc[0]+encLoc[0]]...)
+	out = append(out, doc[loc[0]+encLoc[1]:]...)
+	return out
+}

@@ -1,0 +1,138 @@
+package charset
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestToUTF8(t *testing.T) {
+	tests := []struct {
+		file, contentType string
+		wantEncoding      string
+		wantText          string // must appear in the decoded document
+	}{
+		// Arabic snippets carry no declaration: the HTTP header decides.
+		{"windows-1256-arabic.html", "text/html; charset=windows-1256", "windows-1256", "أعلنت كتائب الشهيد عز الدين القسام"},
+		{"iso-8859-6-arabic.html", "text/html; charset=ISO-8859-6", "iso-8859-6", "أعلنت كتائب الشهيد عز الدين القسام"},
+		{"windows-1251-aif.ru.health.xml", "", "windows-1251", `Интернет-версия издания "АиФ Здоровье"`},
+		{"windows-1251-aif.ru.health.xml", "application/rss+xml", "windows-1251", "Интернет-версия"},
+		{"bom-utf-16-le.srt", "", "utf-16le", "About 2 months ago I found myself on"},
+		{"bom-utf-16-be.srt", "", "utf-16be", "About 2 months ago I found myself on"},
+		// ISO-8859-1 is decoded as windows-1252, its WHATWG superset.
+		{"iso-8859-1-rss_0.91_missing_id.xml", "", "windows-1252", "Diputación de valencia"},
+		{"iso-8859-1-rss_0.91_missing_id.xml", "text/xml", "windows-1252", "TÉCNICO/A"},
+		{"feedparser-utf-16be-autodetect.xml", "", "utf-16be", "<rss"},
+		{"feedparser-utf-16le-bom.xml", "", "utf-16le", "<rss"},
+		{"feedparser-utf-32le-bom.xml", "", "utf-32le", "<rss"},
+		{"feedparser-utf-8-bom.xml", "", "utf-8", "<rss"},
+		{"feedparser-euc-kr.xml", "", "euc-kr", "<title>\ub144</title>"},
+		// The HTTP charset wins over the prolog.
+		{"feedparser-http_text_xml_charset_overrides_encoding.xml", "text/xml;charset = us-ascii", "windows-1252", "<rss"},
+		// Declared UTF-8 over Latin-1 bytes: the bytes win.
+		{"miniflux-iso88591_utf8_mismatch.xml", "", "windows-1252", "Anaïs"},
+		// Latin-1 bytes, no declaration at all.
+		{"cercle.psy.xml", "", "windows-1252", "Stéphane Gumpper"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file+"|"+tt.contentType, func(t *testing.T) {
+			body, err := os.ReadFile(filepath.Join("testdata", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, enc, err := ToUTF8(body, tt.contentType)
+			if err != nil {
+				t.Fatalf("ToUTF8: %v", err)
+			}
+			if enc != tt.wantEncoding {
+				t.Errorf("encoding = %q, want %q", enc, tt.wantEncoding)
+			}
+			if !strings.Contains(string(got), tt.wantText) {
+				t.Errorf("decoded text lacks %q; starts %q", tt.wantText, truncate(got, 300))
+			}
+			if bytes.HasPrefix(got, []byte("\xEF\xBB\xBF")) {
+				t.Errorf("BOM kept in output")
+			}
+			if decl := xmlDeclEncoding(got); decl != "" {
+				t.Errorf("XML declaration still names encoding %q after decoding", decl)
+			}
+		})
+	}
+}
+
+// The prolog rewrite is what keeps gofeed from decoding a second time.
+func TestToUTF8RewritesXMLDeclaration(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`<?xml version="1.0" encoding="windows-1251"?><rss/>`, `<?xml version="1.0"?><rss/>`},
+		{`<?xml version='1.0' encoding='ISO-8859-1' standalone='yes'?><rss/>`, `<?xml version='1.0' standalone='yes'?><rss/>`},
+		{`<?xml version="1.0"?><rss/>`, `<?xml version="1.0"?><rss/>`},
+		{`<rss><title>encoding="x"</title></rss>`, `<rss><title>encoding="x"</title></rss>`},
+	}
+	for _, tt := range tests {
+		got, _, err := ToUTF8([]byte(tt.in), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != tt.want {
+			t.Errorf("ToUTF8(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestToUTF8Detection(t *testing.T) {
+	tests := []struct {
+		name, body, contentType, want string
+	}{
+		{"meta charset", `<html><head><meta charset="windows-1256"></head><body>` + "\xc7\xe1\xe3\xdb\xd1\xc8" + `</body></html>`, "", "windows-1256"},
+		{"meta http-equiv", `<html><head><meta http-equiv="Content-Type" content="text/html; charset=koi8-r"></head></html>`, "", "koi8-r"},
+		{"valid utf-8 without declaration", "<rss><title>Café</title></rss>", "", "utf-8"},
+		{"mostly utf-8 with one stray byte", "<rss><title>Café à Fès, déjà vu, l'été \xff</title></rss>", "", "utf-8"},
+		{"latin-1 declared over utf-8 bytes", `<?xml version="1.0" encoding="ISO-8859-1"?><rss><title>Café</title></rss>`, "", "utf-8"},
+		{"unknown label falls through", `<?xml version="1.0" encoding="x-bogus"?><rss><title>Caf` + "\xe9" + `</title></rss>`, "", "windows-1252"},
+		{"empty", "", "", "utf-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, enc, err := ToUTF8([]byte(tt.body), tt.contentType)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if enc != tt.want {
+				t.Errorf("encoding = %q, want %q", enc, tt.want)
+			}
+		})
+	}
+}
+
+func truncate(b []byte, n int) string {
+	if len(b) > n {
+		b = b[:n]
+	}
+	return string(b)
+}
+
+func FuzzToUTF8(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*"))
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil && !strings.HasSuffix(name, ".md") {
+			f.Add(b, "")
+		}
+	}
+	f.Add([]byte(`<?xml version="1.0" encoding="utf-16"?><rss/>`), "text/xml; charset=utf-16")
+	f.Add([]byte{0xff, 0xfe, 0, 0, '<', 0, 0, 0}, "")
+	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
+		out, enc, err := ToUTF8(body, contentType)
+		if err != nil {
+			return
+		}
+		if enc == "" {
+			t.Fatalf("no encoding name for %q", body)
+		}
+		if !utf8.Valid(out) {
+			t.Fatalf("output is not UTF-8 (encoding %s)", enc)
+		}
+	})
+}

@@ -1,0 +1,510 @@
+// Package feed turns a feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON
+// Feed 1.0/1.1), already decoded to UTF-8, into normalised items: absolute
+// and canonical URLs, plain-text titles and summaries, sanitized HTML,
+// dates in range, a GUID for every item and a guessed language.
+package feed
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+	ext "github.com/mmcdole/gofeed/extensions"
+	"github.com/mmcdole/gofeed/rss"
+
+	"revue/internal/sanitize"
+	"revue/internal/textproc"
+	"revue/internal/urlcanon"
+)
+
+// Feed is one parsed feed.
+type Feed struct {
+	Title   string
+	SiteURL string
+	Lang    string
+	TTL     time.Duration // RSS <ttl>; zero when absent
+	Items   []Item
+}
+
+// Item is one normalised feed entry.
+type Item struct {
+	GUID         string // the feed's id; else the canonical link; never empty
+	URL          string // absolute link to the article
+	CanonicalURL string
+	Title        string // plain text
+	Summary      string // plain text, at most about SummaryMax characters
+	ContentHTML  string // sanitized HTML, absolute URLs
+	Author       string
+	Lang         string
+	PublishedAt  time.Time
+	Updated      time.Time
+	Images       []string // absolute, de-duplicated, lead image first
+	Categories   []string
+}
+
+// Options tune Parse.
+type Options struct {
+	Now       time.Time     // the time of the fetch; dates missing or too far ahead become Now
+	FeedURL   string        // the URL the feed was fetched from, the last base for relative links
+	MaxFuture time.Duration // how far ahead of Now a date may be; 0 means DefaultMaxFuture
+	// Sanitizer is reused when set; building the policy costs more than
+	// parsing a small feed, so crawlers pass one shared Sanitizer.
+	Sanitizer *sanitize.Sanitizer
+
+	// keepUntitled keeps items with neither link nor title, so that the
+	// feedparser conformance test can check the other fields' mapping.
+	keepUntitled bool
+}
+
+// DefaultMaxFuture allows for clock skew and time zones written wrong.
+const DefaultMaxFuture = 24 * time.Hour
+
+// SummaryMax is the length, in characters, a summary is cut to.
+const SummaryMax = 600
+
+// Errors a caller may want to tell apart (wrapped, with details).
+var (
+	ErrEmpty   = errors.New("feed is empty")
+	ErrNotFeed = errors.New("not a feed")
+	ErrXML     = errors.New("malformed XML")
+)
+
+// wordpressFooter is the "The post … appeared first on …" sentence WordPress
+// appends to every description: boilerplate, not a summary.
+var wordpressFooter = regexp.MustCompile(`(?s)\s*The post .{1,400}? appeared first on .{1,200}$`)
+
+// unclosedRoot matches a document whose root end tag lacks its ">".
+var unclosedRoot = regexp.MustCompile(`(?i)</(rss|feed|rdf:rdf)$`)
+
+// Parse parses a feed. data must already be UTF-8 (see charset.ToUTF8).
+// Items with neither link nor title are dropped.
+func Parse(ctx context.Context, data []byte, opt Options) (*Feed, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("parsing feed: %w", err)
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	if opt.MaxFuture <= 0 {
+		opt.MaxFuture = DefaultMaxFuture
+	}
+	trimmed := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")))
+	if len(trimmed) == 0 {
+		return nil, ErrEmpty
+	}
+	if looksLikeHTML(trimmed) {
+		return nil, fmt.Errorf("%w: the document is an HTML page", ErrNotFeed)
+	}
+	p := gofeed.NewParser()
+	p.KeepOriginalFeed = true
+	gf, err := p.Parse(bytes.NewReader(data))
+	if err != nil && unclosedRoot.Match(trimmed) {
+		// A document cut one byte short ("</rss") is whole but for one
+		// character; worth a second try.
+		fixed := append(trimmed[:len(trimmed):len(trimmed)], '>')
+		if gf, err = p.Parse(bytes.NewReader(fixed)); err == nil {
+			trimmed = fixed
+		}
+	}
+	if err != nil {
+		if whole := closeTruncated(trimmed); whole != nil {
+			if gf2, err2 := p.Parse(bytes.NewReader(whole)); err2 == nil && len(gf2.Items) > 0 {
+				return normalise(ctx, gf2, opt)
+			}
+		}
+		return nil, describeParseError(err, trimmed)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("parsing feed: %w", err)
+	}
+	return normalise(ctx, gf, opt)
+}
+
+// closeTruncated returns the document cut after its last whole item and
+// closed, or nil: a download that stopped half-way still holds whole items,
+// and gofeed rejects the document outright.
+func closeTruncated(doc []byte) []byte {
+	if doc[0] != '<' {
+		return nil
+	}
+	end := max(bytes.LastIndex(doc, []byte("</item>"))+len("</item>"), bytes.LastIndex(doc, []byte("</entry>"))+len("</entry>"))
+	if end <= len("</entry>") {
+		return nil
+	}
+	head := bytes.ToLower(doc[:min(len(doc), 4096)])
+	closing := "</channel></rss>"
+	switch {
+	case bytes.Contains(head, []byte("<feed")):
+		closing = "</feed>"
+	case bytes.Contains(head, []byte("<rdf:rdf")):
+		closing = "</rdf:RDF>"
+	}
+	whole := make([]byte, 0, end+len(closing))
+	return append(append(whole, doc[:end]...), closing...)
+}
+
+func looksLikeHTML(doc []byte) bool {
+	head := doc
+	if len(head) > 1024 {
+		head = head[:1024]
+	}
+	lower := bytes.ToLower(head)
+	if bytes.Contains(lower, []byte("<rss")) || bytes.Contains(lower, []byte("<feed")) || bytes.Contains(lower, []byte("<rdf:rdf")) {
+		return false
+	}
+	return bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.Contains(lower, []byte("<html"))
+}
+
+func describeParseError(err error, doc []byte) error {
+	var syn *xml.SyntaxError
+	var jsonSyn *json.SyntaxError
+	switch {
+	case errors.As(err, &jsonSyn), doc[0] == '{' && !errors.Is(err, gofeed.ErrFeedTypeNotDetected):
+		return fmt.Errorf("malformed JSON Feed: %w", err)
+	case errors.As(err, &syn) && strings.Contains(syn.Msg, "unexpected EOF"):
+		return fmt.Errorf("%w at line %d: the document ends early (truncated?) and holds no whole item", ErrXML, syn.Line)
+	case errors.As(err, &syn):
+		return fmt.Errorf("%w at line %d: %s", ErrXML, syn.Line, syn.Msg)
+	case errors.Is(err, gofeed.ErrFeedTypeNotDetected):
+		if doc[0] == '{' || doc[0] == '[' {
+			return fmt.Errorf("%w: JSON without the JSON Feed version field", ErrNotFeed)
+		}
+		if doc[0] != '<' {
+			return fmt.Errorf("%w: the document is neither XML nor JSON", ErrNotFeed)
+		}
+		return fmt.Errorf("%w: no <rss>, <feed> or <rdf:RDF> root element", ErrNotFeed)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "EOF") {
+		return fmt.Errorf("%w: the document ends early (truncated?): %w", ErrXML, err)
+	}
+	return fmt.Errorf("%w: %w", ErrXML, err)
+}
+
+func normalise(ctx context.Context, gf *gofeed.Feed, opt Options) (*Feed, error) {
+	san := opt.Sanitizer
+	if san == nil {
+		san = sanitize.New()
+	}
+	f := &Feed{
+		Title: san.Text(gf.Title),
+		Lang:  primaryLang(gf.Language),
+	}
+	if f.Lang == "" && gf.DublinCoreExt != nil && len(gf.DublinCoreExt.Language) > 0 {
+		f.Lang = primaryLang(gf.DublinCoreExt.Language[0])
+	}
+	// Relative item links resolve against the site (channel link), itself
+	// resolved against the URL the feed came from.
+	base := strings.TrimSpace(opt.FeedURL)
+	if gf.Link != "" {
+		if site, err := urlcanon.Resolve(opt.FeedURL, gf.Link); err == nil && isHTTP(site) {
+			f.SiteURL = site
+			base = site
+		}
+	}
+	if orig, ok := gf.OriginalFeed().(*rss.Feed); ok && orig.TTL != "" {
+		if minutes, err := strconv.Atoi(strings.TrimSpace(orig.TTL)); err == nil && minutes > 0 && minutes < 60*24*366 {
+			f.TTL = time.Duration(minutes) * time.Minute
+		}
+	}
+	seen := map[string]bool{}
+	for i, gi := range gf.Items {
+		if i%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("parsing feed: %w", err)
+			}
+		}
+		if gi == nil {
+			continue
+		}
+		it, ok := normaliseItem(san, gi, base, f.Lang, opt)
+		if !ok {
+			continue
+		}
+		if seen[it.GUID] {
+			continue // a feed listing one entry twice
+		}
+		seen[it.GUID] = true
+		f.Items = append(f.Items, it)
+	}
+	return f, nil
+}
+
+func normaliseItem(san *sanitize.Sanitizer, gi *gofeed.Item, base, feedLang string, opt Options) (Item, bool) {
+	var it Item
+	it.URL = itemLink(gi, base)
+	if it.URL != "" {
+		if c, err := urlcanon.Canonical(it.URL); err == nil {
+			it.CanonicalURL = c
+		}
+	}
+	it.Title = san.Text(gi.Title)
+
+	body := gi.Content
+	if strings.TrimSpace(body) == "" {
+		body = gi.Description
+	}
+	it.ContentHTML = san.HTML(body, base)
+	summarySource := gi.Description
+	if strings.TrimSpace(summarySource) == "" {
+		summarySource = gi.Content
+	}
+	it.Summary = truncate(wordpressFooter.ReplaceAllString(san.Text(summarySource), ""), SummaryMax)
+
+	if it.Title == "" && it.URL == "" && !opt.keepUntitled {
+		return it, false
+	}
+	if it.Title == "" {
+		it.Title = truncate(it.Summary, 120)
+	}
+	it.GUID = strings.TrimSpace(gi.GUID)
+	if it.GUID == "" {
+		it.GUID = it.CanonicalURL
+	}
+	if it.GUID == "" {
+		it.GUID = it.URL
+	}
+	if it.GUID == "" {
+		sum := sha256.Sum256([]byte(it.Title + "\x00" + gi.Published))
+		it.GUID = "sha256:" + hex.EncodeToString(sum[:16])
+	}
+	it.Author = author(san, gi)
+
+	hint := feedLang
+	if gi.DublinCoreExt != nil && len(gi.DublinCoreExt.Language) > 0 {
+		if l := primaryLang(gi.DublinCoreExt.Language[0]); l != "" {
+			hint = l
+		}
+	}
+	it.Lang = textproc.DetectLang(it.Title+" "+it.Summary, hint)
+
+	it.PublishedAt = itemDate(gi.PublishedParsed, gi.Published)
+	it.Updated = itemDate(gi.UpdatedParsed, gi.Updated)
+	// gofeed maps dc:date but not the DCMI terms namespace.
+	if dct, ok := gi.Extensions["dcterms"]; ok {
+		if it.PublishedAt.IsZero() {
+			it.PublishedAt = extensionDate(dct, "issued", "created", "date", "available")
+		}
+		if it.Updated.IsZero() {
+			it.Updated = extensionDate(dct, "modified")
+		}
+	}
+	if it.PublishedAt.IsZero() {
+		it.PublishedAt = it.Updated
+	}
+	limit := opt.Now.Add(opt.MaxFuture)
+	if it.PublishedAt.IsZero() || it.PublishedAt.After(limit) {
+		it.PublishedAt = opt.Now
+	}
+	if it.Updated.After(limit) {
+		it.Updated = opt.Now
+	}
+	it.Images = images(san, gi, base, body)
+	it.Categories = categories(san, gi.Categories)
+	return it, true
+}
+
+func itemLink(gi *gofeed.Item, base string) string {
+	candidates := []string{gi.Link}
+	candidates = append(candidates, gi.Links...)
+	// An RSS guid that is a URL is the permalink when there is no <link>.
+	candidates = append(candidates, gi.GUID)
+	for _, c := range candidates {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if c == gi.GUID && !strings.Contains(c, "://") {
+			continue
+		}
+		if u, err := urlcanon.Resolve(base, c); err == nil && isHTTP(u) {
+			return u
+		}
+	}
+	return ""
+}
+
+func itemDate(parsed *time.Time, raw string) time.Time {
+	if parsed != nil && !parsed.IsZero() {
+		return *parsed
+	}
+	if t, err := ParseDate(raw); err == nil {
+		return t
+	}
+	return time.Time{}
+}
+
+func extensionDate(ext map[string][]ext.Extension, names ...string) time.Time {
+	for _, name := range names {
+		for _, e := range ext[name] {
+			if t, err := ParseDate(e.Value); err == nil {
+				return t
+			}
+		}
+	}
+	return time.Time{}
+}
+
+func author(san *sanitize.Sanitizer, gi *gofeed.Item) string {
+	var names []string
+	for _, a := range gi.Authors {
+		if a == nil {
+			continue
+		}
+		name := san.Text(a.Name)
+		if name == "" {
+			name = san.Text(a.Email)
+		}
+		if name != "" {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 && gi.DublinCoreExt != nil {
+		for _, c := range gi.DublinCoreExt.Creator {
+			if n := san.Text(c); n != "" {
+				names = append(names, n)
+			}
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// images lists the item's pictures, the lead one first: the publisher's
+// explicit choices (enclosures, Media RSS, iTunes) before pictures in the body.
+func images(san *sanitize.Sanitizer, gi *gofeed.Item, base, body string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(raw string) {
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			return
+		}
+		u, err := urlcanon.Resolve(base, raw)
+		if err != nil || !isHTTP(u) || seen[u] {
+			return
+		}
+		seen[u] = true
+		out = append(out, u)
+	}
+	for _, e := range gi.Enclosures {
+		if e != nil && (strings.HasPrefix(strings.ToLower(e.Type), "image/") || (e.Type == "" && hasImageExt(e.URL))) {
+			add(e.URL)
+		}
+	}
+	if media, ok := gi.Extensions["media"]; ok {
+		var contents []mediaExt
+		for _, c := range media["content"] {
+			contents = append(contents, mediaExt(c.Attrs))
+		}
+		for _, g := range media["group"] {
+			for _, c := range g.Children["content"] {
+				contents = append(contents, mediaExt(c.Attrs))
+			}
+		}
+		for _, c := range contents {
+			if c["medium"] == "image" || strings.HasPrefix(c["type"], "image/") || (c["medium"] == "" && c["type"] == "" && hasImageExt(c["url"])) {
+				add(c["url"])
+			}
+		}
+		for _, t := range media["thumbnail"] {
+			add(t.Attrs["url"])
+		}
+		for _, g := range media["group"] {
+			for _, t := range g.Children["thumbnail"] {
+				add(t.Attrs["url"])
+			}
+		}
+	}
+	if gi.ITunesExt != nil {
+		add(gi.ITunesExt.Image)
+	}
+	if gi.Image != nil {
+		add(gi.Image.URL) // JSON Feed image, and what gofeed picked for RSS/Atom
+	}
+	if urls := san.ImageURLs(body, base); len(urls) > 0 {
+		add(urls[0])
+	}
+	return out
+}
+
+type mediaExt map[string]string
+
+func hasImageExt(u string) bool {
+	u = strings.ToLower(u)
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	for _, ext := range []string{".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"} {
+		if strings.HasSuffix(u, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+func categories(san *sanitize.Sanitizer, raw []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range raw {
+		c = san.Text(c)
+		key := strings.ToLower(c)
+		if c == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, c)
+	}
+	return out
+}
+
+func isHTTP(u string) bool {
+	l := strings.ToLower(u)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// primaryLang reduces "fr-FR" or "FR" to "fr"; "" when it is not a language tag.
+func primaryLang(tag string) string {
+	tag = strings.ToLower(strings.TrimSpace(tag))
+	if i := strings.IndexAny(tag, "-_"); i >= 0 {
+		tag = tag[:i]
+	}
+	if len(tag) < 2 || len(tag) > 3 {
+		return ""
+	}
+	for _, r := range tag {
+		if r < 'a' || r > 'z' {
+			return ""
+		}
+	}
+	return tag
+}
+
+// truncate cuts s to at most max characters at a word boundary, adding "…".
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	runes := []rune(s)
+	cut := max - 1
+	for i := cut; i > max/2; i-- {
+		if unicode.IsSpace(runes[i]) {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRightFunc(string(runes[:cut]), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != ')' && r != '"'
+	}) + "…"
+}

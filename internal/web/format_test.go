@@ -1,0 +1,153 @@
+package web
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"revue"
+)
+
+func TestSlug(t *testing.T) {
+	tests := []struct {
+		title, want string
+	}{
+		{"Maroc : 3 hôpitaux militaires de campagne dans les zones touchées par le froid",
+			"maroc-3-hopitaux-militaires-de-campagne-dans-les-zones-touchees-par-le-froid"},
+		{"Marruecos: 3 hospitales militares de campaña en las zonas afectadas por el frío",
+			"marruecos-3-hospitales-militares-de-campana-en-las-zonas-afectadas-por-el-frio"},
+		{"L'OMPIC tient la 40ème session de son Conseil d'administration", "l-ompic-tient-la-40eme-session-de-son-conseil-d-administration"},
+		{"Inondations au Maroc : la gouvernance locale au cœur du débat", "inondations-au-maroc-la-gouvernance-locale-au-coeur-du-debat"},
+		{"Aziz Akhannouch clôture la « Voie des réalisations »", "aziz-akhannouch-cloture-la-voie-des-realisations"},
+		// Arabic letters stay; diacritics (harakat) and tatweel go.
+		{"المغرب: ثلاثة مستشفيات عسكرية", "المغرب-ثلاثة-مستشفيات-عسكرية"},
+		{"مُسْتَشْفَيَات الـمـغرب", "مستشفيات-المغرب"},
+		{"Le dirham s'apprécie de 0,9% face au dollar", "le-dirham-s-apprecie-de-0-9-face-au-dollar"},
+		{`<script>alert("x")</script>`, "script-alert-x-script"},
+		{"« … »", ""},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := Slug(tc.title); got != tc.want {
+			t.Errorf("Slug(%q) = %q, want %q", tc.title, got, tc.want)
+		}
+	}
+}
+
+func TestSlugIsBoundedAndCutAtAWord(t *testing.T) {
+	long := strings.Repeat("Casablanca-Settat ", 20)
+	got := Slug(long)
+	if n := utf8.RuneCountInString(got); n > maxSlugRunes || n < maxSlugRunes-12 {
+		t.Errorf("slug has %d characters: %q", n, got)
+	}
+	if strings.HasSuffix(got, "-") || !strings.HasSuffix(got, "settat") && !strings.HasSuffix(got, "casablanca") {
+		t.Errorf("slug not cut at a word: %q", got)
+	}
+	if got := Slug(strings.Repeat("x", 200)); utf8.RuneCountInString(got) != maxSlugRunes {
+		t.Errorf("one long word: %d characters", utf8.RuneCountInString(got))
+	}
+}
+
+func TestRelativeTimeAndDates(t *testing.T) {
+	e := newEnv(t)
+	s := e.server
+	tests := []struct {
+		ago  time.Duration
+		want string
+	}{
+		{0, "à l'instant"},
+		{30 * time.Second, "à l'instant"},
+		{5 * time.Minute, "il y a 5 min"},
+		{59 * time.Minute, "il y a 59 min"},
+		{2 * time.Hour, "il y a 2 h"},
+		{23*time.Hour + 59*time.Minute, "il y a 23 h"},
+		{24 * time.Hour, "15 mars"},
+		{74 * 24 * time.Hour, "1 janvier"},
+		{90 * 24 * time.Hour, "16 décembre 2020"},
+	}
+	for _, tc := range tests {
+		if got := s.relativeTime(testNow.Add(-tc.ago)); got != tc.want {
+			t.Errorf("%v ago = %q, want %q", tc.ago, got, tc.want)
+		}
+	}
+	if got := s.dateDMY(time.Date(2021, 3, 16, 23, 30, 0, 0, time.UTC)); got != "16 - 03 - 2021" {
+		t.Errorf("dateDMY = %q", got)
+	}
+	// In Casablanca (UTC+1 that day) 23:30 UTC is already the 17th.
+	casa := time.FixedZone("Africa/Casablanca", 3600)
+	e2 := newEnv(t, func(c *Config) { c.Location = casa })
+	if got := e2.server.dateDMY(time.Date(2021, 3, 16, 23, 30, 0, 0, time.UTC)); got != "17 - 03 - 2021" {
+		t.Errorf("dateDMY in Casablanca = %q", got)
+	}
+	if got := s.tr.T("count.articles", 1); got != "1 article" {
+		t.Errorf("plural one = %q", got)
+	}
+	if got := s.tr.T("count.articles", 1200); got != "1\u00a0200 articles" {
+		t.Errorf("plural other = %q", got)
+	}
+}
+
+func TestProxyContentImages(t *testing.T) {
+	images := []revue.Image{
+		{ID: 7, URL: "https://site.example/a.jpg", Status: revue.ImageOK},
+		{ID: 8, URL: "https://site.example/b.jpg", Status: revue.ImageBlocked},
+	}
+	tests := []struct {
+		name, in, want string
+		shown          []int64
+	}{
+		{"no image", "<p>Texte &amp; suite</p>", "<p>Texte &amp; suite</p>", nil},
+		{"known image goes through the proxy", `<p><img src="https://site.example/a.jpg" alt="Légende" srcset="https://site.example/a2.jpg 2x"></p>`,
+			`<p><img alt="Légende" src="/images/7" loading="lazy"/></p>`, []int64{7}},
+		{"blocked image disappears", `<p>x<img src="https://site.example/b.jpg">y</p>`, `<p>xy</p>`, nil},
+		{"unknown image disappears", `<figure><img src="https://tracker.example/p.gif"><figcaption>c</figcaption></figure>`, `<figure><figcaption>c</figcaption></figure>`, nil},
+		{"picture sources go", `<picture><source srcset="https://x.example/a.webp"><img src="https://site.example/a.jpg"></picture>`,
+			`<picture><img src="/images/7" alt="" loading="lazy"/></picture>`, []int64{7}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, shown := proxyContentImages(tc.in, images)
+			if string(got) != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+			if len(shown) != len(tc.shown) {
+				t.Errorf("shown = %v, want %v", shown, tc.shown)
+			}
+			for _, id := range tc.shown {
+				if !shown[id] {
+					t.Errorf("image %d not reported shown", id)
+				}
+			}
+		})
+	}
+}
+
+func TestImageContentType(t *testing.T) {
+	avif := append([]byte("\x00\x00\x00\x1cftypavif"), make([]byte, 20)...)
+	tests := []struct {
+		declared string
+		body     []byte
+		want     string
+		ok       bool
+	}{
+		{"image/png", pngPixel, "image/png", true},
+		{"image/jpeg", pngPixel, "image/png", true}, // mislabelled but a real image: served as what it is
+		{"image/png; charset=binary", pngPixel, "image/png", true},
+		{"image/gif", []byte("GIF89a\x01\x00\x01\x00"), "image/gif", true},
+		{"image/avif", avif, "image/avif", true},
+		{"image/webp", avif, "", false},
+		{"text/html", pngPixel, "", false},
+		{"", pngPixel, "", false},
+		{"image/svg+xml", []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`), "", false},
+		{"image/png", []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`), "", false},
+		{"image/jpeg", []byte("<html><script>alert(1)</script>"), "", false},
+		{"image/png", nil, "", false},
+	}
+	for _, tc := range tests {
+		got, ok := imageContentType(tc.declared, tc.body)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("imageContentType(%q, %.12q) = %q, %v; want %q, %v", tc.declared, tc.body, got, ok, tc.want, tc.ok)
+		}
+	}
+}

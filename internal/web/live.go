@@ -1,0 +1,252 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"revue"
+)
+
+const (
+	// liveBatch is how many new articles one store query fetches.
+	liveBatch = 200
+	// liveMaxBatches bounds one poll, so a burst of imports cannot keep
+	// the hub busy; the rest comes at the next tick.
+	liveMaxBatches = 10
+	// subscriberBuffer is how many batches a slow client may fall behind
+	// before it is dropped (its EventSource reconnects with Last-Event-ID).
+	subscriberBuffer = 16
+	// resumeLimit bounds what a reconnecting client is sent from the store.
+	resumeLimit = 500
+)
+
+// hub fans new headlines out to the SSE subscribers of this process.
+type hub struct {
+	mu     sync.Mutex
+	subs   map[chan []revue.Article]struct{}
+	closed bool
+	// polls counts finished store polls, so tests can wait for one.
+	polls atomic.Int64
+}
+
+func newHub() *hub { return &hub{subs: map[chan []revue.Article]struct{}{}} }
+
+// subscribe returns a channel of new-article batches; it is closed when
+// the hub stops or the subscriber falls too far behind.
+func (h *hub) subscribe() (<-chan []revue.Article, func()) {
+	ch := make(chan []revue.Article, subscriberBuffer)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		close(ch)
+		return ch, func() {}
+	}
+	h.subs[ch] = struct{}{}
+	return ch, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if _, ok := h.subs[ch]; ok {
+			delete(h.subs, ch)
+			close(ch)
+		}
+	}
+}
+
+func (h *hub) broadcast(batch []revue.Article) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.subs {
+		select {
+		case ch <- batch:
+		default:
+			delete(h.subs, ch)
+			close(ch)
+		}
+	}
+}
+
+func (h *hub) subscribers() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}
+
+func (h *hub) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for ch := range h.subs {
+		delete(h.subs, ch)
+		close(ch)
+	}
+}
+
+// Run is the live ticker hub: it asks the store for articles newer than
+// the last it saw, every LivePoll or when Wake fires, and sends them to
+// the SSE subscribers. It returns nil when ctx ends, after closing every
+// live stream.
+func (s *Server) Run(ctx context.Context) error {
+	defer s.hub.close()
+	tick := time.NewTicker(s.poll)
+	defer tick.Stop()
+	lastID := int64(-1) // unknown until the store first answers
+	for {
+		if lastID < 0 {
+			id, err := s.store.LatestArticleID(ctx)
+			if err != nil && ctx.Err() == nil {
+				s.log.WarnContext(ctx, "live ticker: reading the latest article ID", "err", err)
+			} else if err == nil {
+				lastID = id
+			}
+		} else {
+			lastID = s.pollNew(ctx, lastID)
+		}
+		s.hub.polls.Add(1)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		case <-s.wake: // a nil channel never fires
+		}
+	}
+}
+
+// pollNew broadcasts the articles after lastID and returns the new high mark.
+func (s *Server) pollNew(ctx context.Context, lastID int64) int64 {
+	for range liveMaxBatches {
+		batch, err := s.store.ArticlesAfter(ctx, lastID, liveBatch)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.WarnContext(ctx, "live ticker: reading new articles", "after", lastID, "err", err)
+			}
+			return lastID
+		}
+		if len(batch) == 0 {
+			return lastID
+		}
+		s.hub.broadcast(batch)
+		for _, a := range batch {
+			lastID = max(lastID, a.ID)
+		}
+		if len(batch) < liveBatch {
+			return lastID
+		}
+	}
+	return lastID
+}
+
+// headlineEvent is the data of one `event: headline`.
+type headlineEvent struct {
+	ID          int64  `json:"id"`
+	Title       string `json:"title"`
+	URL         string `json:"url"`
+	Source      string `json:"source"`
+	Lang        string `json:"lang"`
+	PublishedAt string `json:"published_at"`
+}
+
+func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	rc := http.NewResponseController(w)
+	// A live stream outlives any server-wide write timeout.
+	_ = rc.SetWriteDeadline(time.Time{})
+
+	live, cancel := s.hub.subscribe()
+	defer cancel()
+
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no") // keep reverse proxies from buffering the stream
+	w.WriteHeader(http.StatusOK)
+	if _, err := fmt.Fprint(w, "retry: 5000\n: connected\n\n"); err != nil {
+		return
+	}
+
+	var lastSent int64
+	if resume := lastEventID(r); resume > 0 {
+		lastSent = resume
+		backlog, err := s.store.ArticlesAfter(ctx, resume, resumeLimit)
+		if err != nil {
+			s.log.WarnContext(ctx, "live ticker: resuming a stream", "after", resume, "err", err)
+		}
+		if lastSent, err = s.writeHeadlines(w, backlog, lastSent); err != nil {
+			return
+		}
+	}
+	if err := rc.Flush(); err != nil {
+		return
+	}
+
+	heartbeat := time.NewTicker(s.heartbeat)
+	defer heartbeat.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-heartbeat.C:
+			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil {
+				return
+			}
+		case batch, ok := <-live:
+			if !ok {
+				return
+			}
+			var err error
+			if lastSent, err = s.writeHeadlines(w, batch, lastSent); err != nil {
+				return
+			}
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
+}
+
+// writeHeadlines sends the articles newer than lastSent (a resumed stream
+// may see some twice: from the store and from the hub).
+func (s *Server) writeHeadlines(w http.ResponseWriter, batch []revue.Article, lastSent int64) (int64, error) {
+	for _, a := range batch {
+		if a.ID <= lastSent {
+			continue
+		}
+		data, err := json.Marshal(headlineEvent{
+			ID:          a.ID,
+			Title:       a.Title,
+			URL:         ArticlePath(a.ID, a.Title),
+			Source:      a.SourceName,
+			Lang:        a.Lang,
+			PublishedAt: rfc3339(a.PublishedAt),
+		})
+		if err != nil {
+			return lastSent, fmt.Errorf("encoding headline %d: %w", a.ID, err)
+		}
+		if _, err := fmt.Fprintf(w, "id: %d\nevent: headline\ndata: %s\n\n", a.ID, data); err != nil {
+			return lastSent, fmt.Errorf("writing headline %d: %w", a.ID, err)
+		}
+		lastSent = a.ID
+	}
+	return lastSent, nil
+}
+
+// lastEventID is where a reconnecting EventSource left off (header), or
+// where a page's ticker ends (?after=, so a page loaded between polls
+// misses nothing).
+func lastEventID(r *http.Request) int64 {
+	v := strings.TrimSpace(r.Header.Get("Last-Event-ID"))
+	if v == "" {
+		v = r.URL.Query().Get("after")
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 0 {
+		return 0
+	}
+	return id
+}

@@ -1,0 +1,227 @@
+// Package web is Revue's portal: HTML pages, the live ticker (SSE), the
+// image proxy and the JSON API, all reading from a revue.Store.
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	"revue"
+	"revue/internal/web/i18n"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// ImageFetcher fetches a remote image; the lead adapts the polite,
+// SSRF-guarded fetch client to it.
+type ImageFetcher interface {
+	FetchImage(ctx context.Context, url string) (contentType string, body []byte, err error)
+}
+
+// Config is what the portal needs from the rest of the program.
+type Config struct {
+	Store   revue.Store
+	BaseURL string // public base URL, e.g. http://127.0.0.1:8080 (absolute links in API/feeds)
+	Images  ImageFetcher
+	Logger  *slog.Logger
+	// Now is the clock used for relative times ("il y a 5 min"); default time.Now.
+	Now func() time.Time
+	// Location is the zone dates are shown in; default UTC (the article's
+	// own offset is not kept by the store).
+	Location *time.Location
+	// LivePoll is how often the live hub asks the store for new articles (default 2s).
+	LivePoll time.Duration
+	// Wake, when set, triggers an immediate poll (PostgreSQL NOTIFY).
+	Wake <-chan int64
+	// TrustedProxies are kept for the image-report feature.
+	TrustedProxies []netip.Prefix
+	// ImageCacheBytes caps the in-memory image cache (default 32 MiB).
+	ImageCacheBytes int64
+}
+
+// Server serves the portal. Build it with New.
+type Server struct {
+	store    revue.Store
+	baseURL  string
+	images   ImageFetcher
+	log      *slog.Logger
+	now      func() time.Time
+	loc      *time.Location
+	poll     time.Duration
+	wake     <-chan int64
+	proxies  []netip.Prefix
+	tr       *i18n.Translator
+	pages    map[string]*template.Template
+	static   fs.FS
+	assetVer map[string]string // static file name → content hash, for cache busting
+	cache    *imageCache
+	hub      *hub
+
+	heartbeat time.Duration
+}
+
+const (
+	defaultLivePoll   = 2 * time.Second
+	defaultImageCache = 32 << 20
+	sseHeartbeat      = 15 * time.Second
+	tickerSize        = 50
+	pageSize          = 20
+)
+
+// New checks cfg and parses the embedded templates once.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("web: Config.Store is required")
+	}
+	if cfg.Images == nil {
+		return nil, errors.New("web: Config.Images is required (the image proxy fetches through it)")
+	}
+	s := &Server{
+		store:     cfg.Store,
+		baseURL:   strings.TrimRight(cfg.BaseURL, "/"),
+		images:    cfg.Images,
+		log:       cfg.Logger,
+		now:       cfg.Now,
+		loc:       cfg.Location,
+		poll:      cfg.LivePoll,
+		wake:      cfg.Wake,
+		proxies:   cfg.TrustedProxies,
+		heartbeat: sseHeartbeat,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	if s.poll <= 0 {
+		s.poll = defaultLivePoll
+	}
+	cacheBytes := cfg.ImageCacheBytes
+	if cacheBytes <= 0 {
+		cacheBytes = defaultImageCache
+	}
+	s.cache = newImageCache(cacheBytes)
+	s.hub = newHub()
+
+	tr, err := i18n.New("fr")
+	if err != nil {
+		return nil, fmt.Errorf("web: loading the French catalog: %w", err)
+	}
+	s.tr = tr
+
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, fmt.Errorf("web: embedded static files: %w", err)
+	}
+	s.static = static
+	s.assetVer = map[string]string{}
+	err = fs.WalkDir(static, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(static, path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		s.assetVer[path] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("web: hashing static files: %w", err)
+	}
+
+	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Handler routes every portal URL; security headers are set on all answers.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.handleHome)
+	mux.HandleFunc("GET /articles/{id}", s.handleArticle)
+	mux.HandleFunc("GET /sources/{id}", s.handleSource)
+	mux.HandleFunc("GET /sections/{slug}", s.handleSection)
+	mux.HandleFunc("GET /regions/{slug}", s.handleRegion)
+	mux.HandleFunc("GET /stories/{id}", s.handleStory)
+	mux.HandleFunc("GET /images/{id}", s.handleImage)
+	mux.HandleFunc("GET /events/ticker", s.handleEvents)
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /static/{path...}", s.handleStatic)
+
+	mux.HandleFunc("GET /api/v1/articles", s.apiArticles)
+	mux.HandleFunc("GET /api/v1/articles/{id}", s.apiArticle)
+	mux.HandleFunc("GET /api/v1/stories/{id}", s.apiStory)
+	mux.HandleFunc("GET /api/v1/ticker", s.apiTicker)
+	mux.HandleFunc("GET /api/v1/sources", s.apiSources)
+	mux.HandleFunc("/api/", s.apiNotFound)
+
+	mux.HandleFunc("/", s.handleNotFound)
+	return securityHeaders(mux)
+}
+
+// pageCSP allows no inline script or style and no third-party resource:
+// images come only through the proxy.
+const pageCSP = "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; " +
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " +
+	"form-action 'self'; frame-ancestors 'none'"
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", pageCSP)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := s.store.LatestArticleID(r.Context()); err != nil {
+		s.log.ErrorContext(r.Context(), "health check: the store does not answer", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "store unavailable")
+		return
+	}
+	fmt.Fprintln(w, "ok")
+}
+
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("path")
+	if _, ok := s.assetVer[name]; !ok {
+		s.handleNotFound(w, r)
+		return
+	}
+	// Links carry ?v=<content hash>, so a changed file gets a new URL.
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	http.ServeFileFS(w, r, s.static, name)
+}
+
+// assetURL is the cache-busting URL of an embedded static file.
+func (s *Server) assetURL(name string) string {
+	return "/static/" + name + "?v=" + s.assetVer[name]
+}

@@ -1,0 +1,297 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"revue"
+)
+
+// articleView is what templates need of an article, computed once in Go
+// so the templates stay free of logic.
+type articleView struct {
+	ID         int64
+	Title      string
+	Path       string // /articles/{id}-{slug}
+	URL        string // the original article
+	SourceName string
+	SourcePath string
+	Lang       string
+	Dir        string
+	Date       string // DD - MM - YYYY
+	ISO        string // machine-readable, for <time datetime>
+	When       string // relative ("il y a 5 min") or day and month
+	Summary    string
+	Byline     string
+	Lead       *imageView
+	Content    template.HTML // sanitized by the crawler, images rewritten to the proxy
+	StoryPath  string
+	Section    sectionView
+	Regions    []regionView
+}
+
+type imageView struct {
+	Src string
+	Alt string
+}
+
+type sectionView struct{ Slug, Name, Path string }
+
+type regionView struct{ Slug, Name, Path string }
+
+// listView is one page of a listing; Older is the link to the next page.
+type listView struct {
+	Items []articleView
+	Older string
+	First string // link back to the newest page, when paginated
+}
+
+// pageData is the root value given to every page template.
+type pageData struct {
+	Title  string
+	Ticker []articleView
+	Body   any
+	CSS    string
+	JS     string
+	Live   liveStrings
+	After  int64 // highest article ID in the ticker: the live stream resumes there
+}
+
+// liveStrings lets ticker.js word relative times from the catalog.
+type liveStrings struct{ Now, Minutes, Hours string }
+
+// rtlLangs are the languages written right to left.
+var rtlLangs = map[string]bool{"ar": true, "fa": true, "ur": true, "he": true, "yi": true, "ps": true, "ckb": true}
+
+// textDir is the dir attribute for text in lang: "auto" lets mixed or
+// unknown content choose by its first strong character.
+func textDir(lang string) string {
+	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	if rtlLangs[base] {
+		return "rtl"
+	}
+	return "auto"
+}
+
+// ArticlePath is the canonical URL path of an article page.
+func ArticlePath(id int64, title string) string {
+	p := "/articles/" + strconv.FormatInt(id, 10)
+	if slug := Slug(title); slug != "" {
+		p += "-" + url.PathEscape(slug)
+	}
+	return p
+}
+
+func (s *Server) dateDMY(t time.Time) string {
+	t = t.In(s.loc)
+	return s.tr.T("date.long", fmt.Sprintf("%02d", t.Day()), fmt.Sprintf("%02d", int(t.Month())), strconv.Itoa(t.Year()))
+}
+
+// relativeTime words how long ago t was for the ticker: minutes within the
+// hour, hours within the day, else the day and month (and year if not this one).
+func (s *Server) relativeTime(t time.Time) string {
+	now := s.now()
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return s.tr.T("time.now")
+	case d < time.Hour:
+		return s.tr.T("time.minutes", strconv.Itoa(int(d/time.Minute)))
+	case d < 24*time.Hour:
+		return s.tr.T("time.hours", strconv.Itoa(int(d/time.Hour)))
+	}
+	lt, ln := t.In(s.loc), now.In(s.loc)
+	month := s.tr.T("month." + strconv.Itoa(int(lt.Month())))
+	if lt.Year() != ln.Year() {
+		return s.tr.T("time.daymonthyear", strconv.Itoa(lt.Day()), month, strconv.Itoa(lt.Year()))
+	}
+	return s.tr.T("time.daymonth", strconv.Itoa(lt.Day()), month)
+}
+
+func (s *Server) sectionView(slug string) sectionView {
+	if slug == "" {
+		return sectionView{}
+	}
+	return sectionView{Slug: slug, Name: s.sectionName(slug), Path: "/sections/" + url.PathEscape(slug)}
+}
+
+func (s *Server) sectionName(slug string) string {
+	if key := "section." + slug; s.tr.Has(key) {
+		return s.tr.T(key)
+	}
+	return humanize(slug)
+}
+
+func (s *Server) regionName(slug string) string {
+	if key := "region." + slug; s.tr.Has(key) {
+		return s.tr.T(key)
+	}
+	return humanize(slug)
+}
+
+func (s *Server) langName(lang string) string {
+	if key := "lang." + lang; s.tr.Has(key) {
+		return s.tr.T(key)
+	}
+	return lang
+}
+
+// humanize makes "economie-maroc" readable when the catalog has no name.
+func humanize(slug string) string {
+	words := strings.ReplaceAll(slug, "-", " ")
+	r := []rune(words)
+	if len(r) == 0 {
+		return ""
+	}
+	return strings.ToUpper(string(r[:1])) + string(r[1:])
+}
+
+// headlineView is the light view used by the ticker.
+func (s *Server) headlineView(a revue.Article) articleView {
+	return articleView{
+		ID:         a.ID,
+		Title:      a.Title,
+		Path:       ArticlePath(a.ID, a.Title),
+		URL:        a.URL,
+		SourceName: a.SourceName,
+		SourcePath: "/sources/" + strconv.FormatInt(a.SourceID, 10),
+		Lang:       a.Lang,
+		Dir:        textDir(a.Lang),
+		Date:       s.dateDMY(a.PublishedAt),
+		ISO:        a.PublishedAt.UTC().Format(time.RFC3339),
+		When:       s.relativeTime(a.PublishedAt),
+	}
+}
+
+// listItemView adds what a listing shows: summary, lead image, section.
+func (s *Server) listItemView(a revue.Article) articleView {
+	v := s.headlineView(a)
+	v.Summary = a.Summary
+	v.Byline = a.Byline
+	v.Section = s.sectionView(a.Section)
+	if lead, ok := leadImage(a.Images); ok {
+		v.Lead = &imageView{Src: imagePath(lead.ID), Alt: s.tr.T("article.image", a.Title)}
+	}
+	return v
+}
+
+// fullView is the article page: content with images through the proxy.
+func (s *Server) fullView(a revue.Article) articleView {
+	v := s.listItemView(a)
+	content, shown := proxyContentImages(a.ContentHTML, a.Images)
+	v.Content = content
+	if v.Lead != nil && shown[a.Images[0].ID] {
+		v.Lead = nil // the text already shows it where the author put it
+	}
+	if a.StoryID != 0 {
+		v.StoryPath = "/stories/" + strconv.FormatInt(a.StoryID, 10)
+	}
+	for _, r := range a.Regions {
+		v.Regions = append(v.Regions, regionView{Slug: r, Name: s.regionName(r), Path: "/regions/" + url.PathEscape(r)})
+	}
+	return v
+}
+
+func leadImage(images []revue.Image) (revue.Image, bool) {
+	if len(images) == 0 || images[0].Status == revue.ImageBlocked {
+		return revue.Image{}, false
+	}
+	return images[0], true
+}
+
+func (s *Server) listView(page revue.ArticlePage, basePath string, r *http.Request) listView {
+	lv := listView{}
+	for _, a := range page.Items {
+		lv.Items = append(lv.Items, s.listItemView(a))
+	}
+	if !page.Next.IsZero() {
+		q := url.Values{"cursor": {page.Next.String()}}
+		lv.Older = basePath + "?" + q.Encode()
+	}
+	if r.URL.Query().Get("cursor") != "" {
+		lv.First = basePath
+	}
+	return lv
+}
+
+// tHTML renders a catalog message whose arguments are HTML (links): the
+// message text is escaped, the arguments are inserted as they are.
+func (s *Server) tHTML(key string, args ...template.HTML) template.HTML {
+	markers := make([]any, len(args))
+	for i := range args {
+		markers[i] = "\uE000" + strconv.Itoa(i) + "\uE001"
+	}
+	out := html.EscapeString(s.tr.T(key, markers...))
+	for i, a := range args {
+		out = strings.Replace(out, markers[i].(string), string(a), 1)
+	}
+	return template.HTML(out)
+}
+
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"t": s.tr.T,
+		"published": func(v articleView) template.HTML {
+			link := template.HTML(`<a href="` + html.EscapeString(v.SourcePath) + `">` + html.EscapeString(v.SourceName) + `</a>`)
+			date := template.HTML(`<time datetime="` + html.EscapeString(v.ISO) + `">` + html.EscapeString(v.Date) + `</time>`)
+			return s.tHTML("article.published", link, date)
+		},
+		"langName": s.langName,
+	}
+}
+
+func (s *Server) parseTemplates() error {
+	base, err := template.New("layout.html").Funcs(s.funcs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return fmt.Errorf("web: parsing the layout templates: %w", err)
+	}
+	s.pages = map[string]*template.Template{}
+	for _, name := range []string{"home", "article", "list", "source", "notfound", "error"} {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+		if err != nil {
+			return fmt.Errorf("web: parsing template %s.html: %w", name, err)
+		}
+		s.pages[name] = t
+	}
+	return nil
+}
+
+// render writes a whole page: the ticker band, then the page's body.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page, title string, body any) {
+	data := pageData{
+		Title: title,
+		Body:  body,
+		CSS:   s.assetURL("style.css"),
+		JS:    s.assetURL("ticker.js"),
+		Live: liveStrings{
+			Now:     s.tr.T("time.now"),
+			Minutes: s.tr.T("time.minutes", "{n}"),
+			Hours:   s.tr.T("time.hours", "{n}"),
+		},
+	}
+	ticker, err := s.store.Ticker(r.Context(), tickerSize)
+	if err != nil {
+		// A page without its ticker is still worth showing.
+		s.log.WarnContext(r.Context(), "loading the ticker for a page", "path", r.URL.Path, "err", err)
+	}
+	for _, a := range ticker {
+		data.Ticker = append(data.Ticker, s.headlineView(a))
+		data.After = max(data.After, a.ID)
+	}
+	var buf bytes.Buffer
+	if err := s.pages[page].ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		s.log.ErrorContext(r.Context(), "rendering a page", "page", page, "path", r.URL.Path, "err", err)
+		http.Error(w, s.tr.T("error.body"), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}

@@ -1,0 +1,159 @@
+package crawl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"revue"
+	"revue/internal/fetch"
+)
+
+// sharedFeeds is ../shared/testdata/feeds beside the repository, or a skip.
+func sharedFeeds(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ; dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			feeds := filepath.Join(dir, "..", "shared", "testdata", "feeds")
+			if _, err := os.Stat(feeds); err != nil {
+				t.Skipf("the shared feed corpus is absent (%s); it lives beside the repository as ../shared/testdata", feeds)
+			}
+			return feeds
+		}
+	}
+	t.Fatal("no go.mod above the test's directory")
+	return ""
+}
+
+// TestCorpusThroughFetch serves every feed document of the shared corpus
+// on loopback and runs each through the crawler's own path — fetch,
+// charset, parse, normalise — as a source would be crawled: each ends with
+// items or a clear error, none panics or hangs.
+func TestCorpusThroughFetch(t *testing.T) {
+	root := sharedFeeds(t)
+	var paths []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := strings.TrimSuffix(d.Name(), ".gz")
+		switch ext := filepath.Ext(name); {
+		case d.IsDir():
+		case ext == ".xml" || ext == ".rss" || ext == ".atom" || ext == ".rdf":
+			paths = append(paths, path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) < 2000 {
+		t.Fatalf("only %d feed documents under %s; the corpus looks incomplete", len(paths), root)
+	}
+	// Gzipped captures are served as the publisher did: compressed on the
+	// wire, with Content-Encoding.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path := filepath.Join(root, filepath.FromSlash(strings.TrimPrefix(r.URL.Path, "/")))
+		body, err := os.ReadFile(path)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		if strings.HasSuffix(path, ".gz") {
+			w.Header().Set("Content-Encoding", "gzip")
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		w.Write(body)
+	}))
+	defer srv.Close()
+
+	h := newHarness(t)
+	c := h.crawler(t, "corpus")
+	var (
+		mu                         sync.Mutex
+		withItems, empty, failures int
+		kinds                      = map[string]int{}
+	)
+	work := make(chan string)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for path := range work {
+				rel, _ := filepath.Rel(root, path)
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				n, err := fetchAndParse(ctx, c, h.fetch, srv.URL+"/"+filepath.ToSlash(rel))
+				timedOut := ctx.Err() != nil
+				cancel()
+				mu.Lock()
+				switch {
+				case timedOut:
+					t.Errorf("%s: no answer within 30s", rel)
+				case err != nil && strings.TrimSpace(err.Error()) == "":
+					t.Errorf("%s: an error without words", rel)
+				case err != nil:
+					failures++
+					kinds[innermost(err)]++
+				case n > 0:
+					withItems++
+				default:
+					empty++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, p := range paths {
+		work <- p
+	}
+	close(work)
+	wg.Wait()
+	t.Logf("%d documents: %d with items, %d valid feeds without items, %d clear errors %v", len(paths), withItems, empty, failures, kinds)
+	if withItems < 600 {
+		t.Errorf("only %d documents gave items; the real feeds alone have more", withItems)
+	}
+}
+
+func fetchAndParse(ctx context.Context, c *Crawler, f *fetch.Client, url string) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	resp, err := f.Fetch(ctx, fetch.Request{URL: url, Kind: fetch.KindFeed})
+	if err != nil {
+		return 0, fmt.Errorf("fetch: %w", err)
+	}
+	parsed, err := c.parse(ctx, resp, revue.Source{FeedURL: url})
+	if err != nil {
+		return 0, fmt.Errorf("parse: %w", err)
+	}
+	for i, it := range parsed.Items {
+		if it.GUID == "" || it.PublishedAt.IsZero() || (it.URL == "" && it.Title == "") {
+			return 0, fmt.Errorf("normalise: item %d lacks a GUID, a date or both link and title", i)
+		}
+	}
+	return len(parsed.Items), nil
+}
+
+// innermost is the words of the deepest wrapped error, which name the kind
+// of failure without the URL.
+func innermost(err error) string {
+	for next := errors.Unwrap(err); next != nil; next = errors.Unwrap(next) {
+		err = next
+	}
+	kind, _, _ := strings.Cut(err.Error(), " at line")
+	return kind
+}

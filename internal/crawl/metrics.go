@@ -1,0 +1,56 @@
+package crawl
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"revue"
+)
+
+// Metrics are the crawler's Prometheus series. A nil *Metrics records
+// nothing, so tests and one-shot commands need not set it up.
+type Metrics struct {
+	fetches  *prometheus.CounterVec
+	articles prometheus.Counter
+	duration prometheus.Histogram
+}
+
+// NewMetrics registers the crawler's series with reg.
+func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	m := &Metrics{
+		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "revue_feed_fetches_total",
+			Help: "Feed fetches by outcome: ok, not_modified or error.",
+		}, []string{"outcome"}),
+		articles: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "revue_articles_stored_total",
+			Help: "New articles stored by this process.",
+		}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "revue_feed_fetch_seconds",
+			Help:    "Time to fetch, parse and store one feed.",
+			Buckets: prometheus.ExponentialBuckets(0.05, 2, 10),
+		}),
+	}
+	for _, c := range []prometheus.Collector{m.fetches, m.articles, m.duration} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func (m *Metrics) observe(res Result, out revue.FetchOutcome) {
+	if m == nil {
+		return
+	}
+	outcome := "ok"
+	switch {
+	case res.Err != nil:
+		outcome = "error"
+	case out.NotModified:
+		outcome = "not_modified"
+	}
+	m.fetches.WithLabelValues(outcome).Inc()
+	m.articles.Add(float64(len(res.New)))
+	m.duration.Observe(res.Duration.Seconds())
+}

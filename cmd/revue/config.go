@@ -1,0 +1,171 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is every setting of DESIGN.md's table. Each has a flag and a
+// REVUE_* variable; a flag given on the command line wins over the
+// variable, which wins over the default.
+type config struct {
+	DB                   string
+	Listen               string
+	BaseURL              string
+	AllowPrivateNetworks bool
+	ReportThreshold      int
+	TrustedProxies       []netip.Prefix
+	Workers              int
+	LeaseDuration        time.Duration
+	HostConcurrency      int
+	HostDelay            time.Duration
+	MinInterval          time.Duration
+	MaxInterval          time.Duration
+	LogLevel             string
+}
+
+// envLookup is os.LookupEnv in production; tests pass their own.
+type envLookup func(string) (string, bool)
+
+// bind registers the settings a command uses on fs, with defaults taken
+// from the environment. which lists the groups wanted: "db", "web", "crawl".
+func (c *config) bind(fs *flag.FlagSet, env envLookup, which ...string) *configErrors {
+	errs := &configErrors{}
+	str := func(p *string, name, envName, def, usage string) {
+		if v, ok := env(envName); ok && v != "" {
+			def = v
+		}
+		fs.StringVar(p, name, def, usage+" (env "+envName+")")
+	}
+	num := func(p *int, name, envName string, def int, usage string) {
+		if v, ok := env(envName); ok && v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				errs.add(fmt.Errorf("%s=%q is not a whole number", envName, v))
+			} else {
+				def = n
+			}
+		}
+		fs.IntVar(p, name, def, usage+" (env "+envName+")")
+	}
+	dur := func(p *time.Duration, name, envName string, def time.Duration, usage string) {
+		if v, ok := env(envName); ok && v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs.add(fmt.Errorf("%s=%q is not a duration such as 5m or 1s", envName, v))
+			} else {
+				def = d
+			}
+		}
+		fs.DurationVar(p, name, def, usage+" (env "+envName+")")
+	}
+	boolean := func(p *bool, name, envName string, usage string) {
+		def := false
+		if v, ok := env(envName); ok && v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs.add(fmt.Errorf("%s=%q should be 1 or 0", envName, v))
+			}
+			def = b
+		}
+		fs.BoolVar(p, name, def, usage+" (env "+envName+")")
+	}
+	for _, group := range which {
+		switch group {
+		case "db":
+			str(&c.DB, "db", "REVUE_DATABASE", "revue.db", "database: a SQLite file, or a postgres:// URL")
+			str(&c.LogLevel, "log-level", "REVUE_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+		case "web":
+			str(&c.Listen, "listen", "REVUE_LISTEN", "127.0.0.1:8080", "address the portal listens on")
+			str(&c.BaseURL, "base-url", "REVUE_BASE_URL", "", "public base URL of the portal (default http://{listen})")
+			num(&c.ReportThreshold, "report-threshold", "REVUE_REPORT_THRESHOLD", 3, "distinct reports that block an image")
+			proxies := ""
+			str(&proxies, "trusted-proxies", "REVUE_TRUSTED_PROXIES", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is believed")
+			errs.after(func() error {
+				var err error
+				c.TrustedProxies, err = parsePrefixes(proxies)
+				return err
+			})
+		case "crawl":
+			boolean(&c.AllowPrivateNetworks, "allow-private-networks", "REVUE_ALLOW_PRIVATE_NETWORKS", "let the crawler fetch loopback and private addresses (off: SSRF guard on)")
+			num(&c.Workers, "workers", "REVUE_WORKERS", 16, "concurrent fetches of this crawl process")
+			dur(&c.LeaseDuration, "lease-duration", "REVUE_LEASE_DURATION", 5*time.Minute, "how long a worker holds a claimed source")
+			num(&c.HostConcurrency, "host-concurrency", "REVUE_HOST_CONCURRENCY", 2, "requests at once to one host")
+			dur(&c.HostDelay, "host-delay", "REVUE_HOST_DELAY", time.Second, "pause between requests to one host")
+			dur(&c.MinInterval, "min-interval", "REVUE_MIN_INTERVAL", 5*time.Minute, "shortest polling interval of a source")
+			dur(&c.MaxInterval, "max-interval", "REVUE_MAX_INTERVAL", 24*time.Hour, "longest polling interval of a healthy source")
+		}
+	}
+	return errs
+}
+
+// configErrors collects problems found while binding, reported once the
+// flags are parsed so that a bad variable and a bad flag are told together.
+type configErrors struct {
+	errs  []error
+	posts []func() error
+}
+
+func (e *configErrors) add(err error)        { e.errs = append(e.errs, err) }
+func (e *configErrors) after(f func() error) { e.posts = append(e.posts, f) }
+func (e *configErrors) check(c *config) error {
+	for _, f := range e.posts {
+		if err := f(); err != nil {
+			e.add(err)
+		}
+	}
+	if c.Workers < 0 || c.HostConcurrency < 0 || c.ReportThreshold < 0 {
+		e.add(fmt.Errorf("workers, host concurrency and report threshold cannot be negative"))
+	}
+	if c.MinInterval > 0 && c.MaxInterval > 0 && c.MinInterval > c.MaxInterval {
+		e.add(fmt.Errorf("the minimum interval %s is longer than the maximum %s", c.MinInterval, c.MaxInterval))
+	}
+	if len(e.errs) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(e.errs))
+	for i, err := range e.errs {
+		msgs[i] = err.Error()
+	}
+	return fmt.Errorf("configuration: %s", strings.Join(msgs, "; "))
+}
+
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			addr, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("trusted proxy %q is neither an address nor a CIDR", f)
+			}
+			out = append(out, netip.PrefixFrom(addr, addr.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q is not a CIDR such as 10.0.0.0/8", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// baseURL is the configured public URL, or one derived from the listen
+// address.
+func (c *config) baseURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimRight(c.BaseURL, "/")
+	}
+	return "http://" + c.Listen
+}
+
+func osEnv(name string) (string, bool) { return os.LookupEnv(name) }

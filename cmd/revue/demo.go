@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"revue"
+	"revue/internal/demo"
+)
+
+// demo serves the bundled feed snapshots on loopback, crawls them into a
+// fresh database and serves the portal: a populated Revue with no network.
+func (a *app) demo(ctx context.Context, args []string) error {
+	fs := a.flags("demo")
+	var cfg config
+	errs := cfg.bind(fs, a.env, "db", "web", "crawl")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := errs.check(&cfg); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	dbGiven := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "db" {
+			dbGiven = true
+		}
+	})
+	if v, ok := a.env("REVUE_DATABASE"); ok && v != "" {
+		dbGiven = true
+	}
+	if !dbGiven {
+		// The bundled feeds are served on a new port each run, so a
+		// database kept from an earlier demo would collect duplicates.
+		dir, err := os.MkdirTemp("", "revue-demo-")
+		if err != nil {
+			return fmt.Errorf("making a folder for the demo database: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		cfg.DB = filepath.Join(dir, "demo.db")
+	}
+	// The demo's feeds live on this machine's loopback interface, which the
+	// SSRF guard refuses by default; nothing else is crawled in the demo.
+	cfg.AllowPrivateNetworks = true
+	cfg.HostDelay = 0
+	cfg.HostConcurrency = max(cfg.HostConcurrency, 8)
+	log := a.logger(cfg.LogLevel)
+
+	feedLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("starting the demo feed server: %w", err)
+	}
+	feedServer := &http.Server{Handler: demo.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := feedServer.Serve(feedLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("demo feed server stopped", "err", err)
+		}
+	}()
+	defer feedServer.Close()
+	feedBase := "http://" + feedLn.Addr().String()
+
+	st, err := openStore(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	now := time.Now()
+	for _, f := range demo.Feeds() {
+		_, err := st.AddSource(ctx, revue.Source{
+			Name: f.Name, FeedURL: feedBase + f.Path, Lang: f.Lang,
+			Section: f.Section, Region: f.Region, Enabled: true,
+		}, now)
+		if err != nil && !errors.Is(err, revue.ErrDuplicate) {
+			return fmt.Errorf("adding the demo source %s: %w", f.Name, err)
+		}
+	}
+	fetcher, err := newFetcher(&cfg)
+	if err != nil {
+		return err
+	}
+	c, err := newCrawler(&cfg, st, fetcher, log, nil, nil)
+	if err != nil {
+		return err
+	}
+	sum, err := c.Once(ctx, true)
+	if err != nil {
+		return fmt.Errorf("crawling the demo feeds: %w", err)
+	}
+	fmt.Fprintf(a.stdout, "demo: %d bundled feeds crawled from %s, %d articles stored (%d feeds failed)\n", sum.Sources, feedBase, sum.Articles, sum.Failed)
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.Listen, err)
+	}
+	return a.runPortal(ctx, &cfg, st, ln, true, log, func(url string) {
+		fmt.Fprintf(a.stdout, "demo: open %s (Ctrl-C to stop)\n", url)
+	})
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/term"
+
+	"revue"
+	"revue/internal/crawl"
+	"revue/internal/fetch"
+	"revue/internal/store"
+)
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+func openStore(ctx context.Context, cfg *config) (revue.Store, error) {
+	s, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, fmt.Errorf("opening the database %s: %w", redactDSN(cfg.DB), err)
+	}
+	return s, nil
+}
+
+func newFetcher(cfg *config) (*fetch.Client, error) {
+	fc := fetch.DefaultConfig(userAgent(cfg.baseURL()))
+	fc.AllowPrivateNetworks = cfg.AllowPrivateNetworks
+	fc.HostConcurrency = cfg.HostConcurrency
+	fc.HostDelay = cfg.HostDelay
+	fc.GlobalConcurrency = max(cfg.Workers, 1)
+	return fetch.New(fc)
+}
+
+// workerName identifies this process in leases and logs: host, pid and a
+// random part, so two processes never share a name even across restarts.
+func workerName() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+func newCrawler(cfg *config, st revue.Store, f crawl.Fetcher, log *slog.Logger, reg prometheus.Registerer, done func(crawl.Result)) (*crawl.Crawler, error) {
+	policy := crawl.DefaultPolicy()
+	policy.MinInterval = cfg.MinInterval
+	policy.MaxInterval = cfg.MaxInterval
+	var metrics *crawl.Metrics
+	if reg != nil {
+		var err error
+		if metrics, err = crawl.NewMetrics(reg); err != nil {
+			return nil, fmt.Errorf("registering crawl metrics: %w", err)
+		}
+	}
+	return crawl.New(crawl.Config{
+		Store:       st,
+		Fetcher:     f,
+		Worker:      workerName(),
+		Concurrency: cfg.Workers,
+		Lease:       cfg.LeaseDuration,
+		Policy:      policy,
+		Logger:      log,
+		Metrics:     metrics,
+		SourceDone:  done,
+	})
+}
+
+// redactDSN hides a password in a PostgreSQL URL before it is printed.
+func redactDSN(dsn string) string {
+	if !store.IsPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "the PostgreSQL database"
+	}
+	return u.Redacted()
+}

@@ -70,7 +70,6 @@ func Feeds() []Feed {
 		{Name: "RSR — La Capsule multimédia", Path: "/feeds/rsr-fr.xml", Lang: "fr", Section: "tech", ContentType: rss + "; charset=utf-8"},
 		{Name: "Diputación de Valencia", Path: "/feeds/dival-es.xml", Lang: "es", Section: "societe", ContentType: rss + "; charset=ISO-8859-1"},
 		{Name: "BBC اردو", Path: "/feeds/bbc-urdu-ur.xml", Lang: "ur", Section: "international", ContentType: atom + "; charset=utf-8"},
-		{Name: "הגדה השמאלית", Path: "/feeds/hagada-he.xml", Lang: "he", Section: "politique", ContentType: rss + "; charset=windows-1255"},
 		{Name: "The Guardian", Path: "/feeds/guardian-en.xml", Lang: "en", Section: "international", ContentType: rss + "; charset=utf-8"},
 		{Name: "The New York Times", Path: "/feeds/nytimes-en.xml", Lang: "en", Section: "international", ContentType: rss},
 		{Name: "Reuters — World News", Path: "/feeds/reuters-en.xml", Lang: "en", Section: "international", ContentType: rss + "; charset=UTF-8"},

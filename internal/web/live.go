@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +26,14 @@ const (
 	subscriberBuffer = 16
 	// resumeLimit bounds what a reconnecting client is sent from the store.
 	resumeLimit = 500
+	// liveOverlap is how far below its high mark each poll looks again.
+	// PostgreSQL hands out IDs before commit, so an article can become
+	// visible after one with a higher ID stored by a faster transaction.
+	liveOverlap = 1000
+	// liveWindow is how old a headline may be and still be news: a source
+	// added today brings its backlog, which belongs in listings, not at the
+	// top of the live ticker.
+	liveWindow = 48 * time.Hour
 )
 
 // hub fans new headlines out to the SSE subscribers of this process.
@@ -97,6 +106,7 @@ func (s *Server) Run(ctx context.Context) error {
 	tick := time.NewTicker(s.poll)
 	defer tick.Stop()
 	lastID := int64(-1) // unknown until the store first answers
+	seen := map[int64]bool{}
 	for {
 		if lastID < 0 {
 			id, err := s.store.LatestArticleID(ctx)
@@ -104,9 +114,17 @@ func (s *Server) Run(ctx context.Context) error {
 				s.log.WarnContext(ctx, "live ticker: reading the latest article ID", "err", err)
 			} else if err == nil {
 				lastID = id
+				// What is already stored is not news; only what comes
+				// after, including late commits below the mark, is.
+				backlog, err := s.store.ArticlesAfter(ctx, max(id-liveOverlap, 0), liveOverlap)
+				if err == nil {
+					for _, a := range backlog {
+						seen[a.ID] = true
+					}
+				}
 			}
 		} else {
-			lastID = s.pollNew(ctx, lastID)
+			lastID = s.pollNew(ctx, lastID, seen)
 		}
 		s.hub.polls.Add(1)
 		select {
@@ -118,25 +136,42 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 }
 
-// pollNew broadcasts the articles after lastID and returns the new high mark.
-func (s *Server) pollNew(ctx context.Context, lastID int64) int64 {
+// pollNew broadcasts the articles that became visible since the last poll
+// and returns the new high mark. seen holds the IDs already handled in the
+// overlap window; pollNew prunes it.
+func (s *Server) pollNew(ctx context.Context, lastID int64, seen map[int64]bool) int64 {
+	from := max(lastID-liveOverlap, 0)
 	for range liveMaxBatches {
-		batch, err := s.store.ArticlesAfter(ctx, lastID, liveBatch)
+		batch, err := s.store.ArticlesAfter(ctx, from, liveOverlap+liveBatch)
 		if err != nil {
 			if ctx.Err() == nil {
-				s.log.WarnContext(ctx, "live ticker: reading new articles", "after", lastID, "err", err)
+				s.log.WarnContext(ctx, "live ticker: reading new articles", "after", from, "err", err)
 			}
 			return lastID
 		}
-		if len(batch) == 0 {
-			return lastID
-		}
-		s.hub.broadcast(batch)
+		recent := s.now().Add(-liveWindow)
+		var fresh []revue.Article
 		for _, a := range batch {
+			from = max(from, a.ID)
+			if seen[a.ID] {
+				continue
+			}
+			seen[a.ID] = true
 			lastID = max(lastID, a.ID)
+			if !a.PublishedAt.Before(recent) {
+				fresh = append(fresh, a)
+			}
 		}
-		if len(batch) < liveBatch {
-			return lastID
+		if len(fresh) > 0 {
+			s.hub.broadcast(fresh)
+		}
+		if len(batch) < liveOverlap+liveBatch {
+			break
+		}
+	}
+	for id := range seen {
+		if id <= lastID-liveOverlap {
+			delete(seen, id)
 		}
 	}
 	return lastID
@@ -170,14 +205,17 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	var lastSent int64
+	// sent holds what this stream was given from the store on resuming,
+	// which the hub may broadcast again.
+	sent := map[int64]bool{}
 	if resume := lastEventID(r); resume > 0 {
-		lastSent = resume
 		backlog, err := s.store.ArticlesAfter(ctx, resume, resumeLimit)
 		if err != nil {
 			s.log.WarnContext(ctx, "live ticker: resuming a stream", "after", resume, "err", err)
 		}
-		if lastSent, err = s.writeHeadlines(w, backlog, lastSent); err != nil {
+		recent := s.now().Add(-liveWindow)
+		backlog = slices.DeleteFunc(backlog, func(a revue.Article) bool { return a.PublishedAt.Before(recent) })
+		if err := s.writeHeadlines(w, backlog, sent, true); err != nil {
 			return
 		}
 	}
@@ -199,8 +237,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return
 			}
-			var err error
-			if lastSent, err = s.writeHeadlines(w, batch, lastSent); err != nil {
+			if err := s.writeHeadlines(w, batch, sent, false); err != nil {
 				return
 			}
 		}
@@ -210,12 +247,16 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// writeHeadlines sends the articles newer than lastSent (a resumed stream
-// may see some twice: from the store and from the hub).
-func (s *Server) writeHeadlines(w http.ResponseWriter, batch []revue.Article, lastSent int64) (int64, error) {
+// writeHeadlines sends the articles not in sent. With remember, it adds
+// them to sent: only a resumed backlog needs remembering, because the hub
+// broadcasts each article once, so sent stays as small as the backlog.
+func (s *Server) writeHeadlines(w http.ResponseWriter, batch []revue.Article, sent map[int64]bool, remember bool) error {
 	for _, a := range batch {
-		if a.ID <= lastSent {
+		if sent[a.ID] {
 			continue
+		}
+		if remember {
+			sent[a.ID] = true
 		}
 		data, err := json.Marshal(headlineEvent{
 			ID:          a.ID,
@@ -226,14 +267,13 @@ func (s *Server) writeHeadlines(w http.ResponseWriter, batch []revue.Article, la
 			PublishedAt: rfc3339(a.PublishedAt),
 		})
 		if err != nil {
-			return lastSent, fmt.Errorf("encoding headline %d: %w", a.ID, err)
+			return fmt.Errorf("encoding headline %d: %w", a.ID, err)
 		}
 		if _, err := fmt.Fprintf(w, "id: %d\nevent: headline\ndata: %s\n\n", a.ID, data); err != nil {
-			return lastSent, fmt.Errorf("writing headline %d: %w", a.ID, err)
+			return fmt.Errorf("writing headline %d: %w", a.ID, err)
 		}
-		lastSent = a.ID
 	}
-	return lastSent, nil
+	return nil
 }
 
 // lastEventID is where a reconnecting EventSource left off (header), or

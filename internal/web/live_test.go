@@ -225,3 +225,57 @@ func TestLiveHeartbeat(t *testing.T) {
 		}
 	}
 }
+
+// A source added today brings its backlog: old articles stored now are not
+// news and stay out of the live ticker, while a fresh one arrives.
+func TestLiveTickerSkipsBackfill(t *testing.T) {
+	e := newEnv(t)
+	src := e.addSource(t, "Le360", "fr")
+	runHub(t, e)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events := openStream(t, ctx, e)
+	waitFor(t, "the subscriber and a first poll", func() bool {
+		return e.server.hub.subscribers() == 1 && e.server.hub.polls.Load() > 0
+	})
+	e.save(t, src, revue.Article{URL: "https://le360.example/2016", Title: "Archive de 2016", Lang: "fr", PublishedAt: testNow.AddDate(-5, 0, 0)})
+	fresh := e.save(t, src, revue.Article{URL: "https://le360.example/today", Title: "Dépêche du jour", Lang: "fr", PublishedAt: testNow.Add(-time.Minute)})[0]
+	if h := nextHeadline(t, events); h.ID != fresh.ID {
+		t.Fatalf("first live headline is %d (%q), want the fresh %d", h.ID, h.Title, fresh.ID)
+	}
+}
+
+// On PostgreSQL an article can become visible after one with a higher ID.
+// The hub looks back below its high mark and sends such late arrivals once.
+func TestLiveTickerCatchesLateCommits(t *testing.T) {
+	e := newEnv(t)
+	src := e.addSource(t, "Médias24", "fr")
+	var saved []revue.Article
+	for i := range 3 {
+		saved = append(saved, e.save(t, src, revue.Article{URL: "https://medias24.example/" + strconv.Itoa(i), Title: "Dépêche " + strconv.Itoa(i), Lang: "fr", PublishedAt: testNow})[0])
+	}
+	live, unsubscribe := e.server.hub.subscribe()
+	defer unsubscribe()
+	// The hub has seen only the newest article: the two below it committed
+	// late, as a slower transaction's would.
+	seen := map[int64]bool{saved[2].ID: true}
+	high := e.server.pollNew(context.Background(), saved[2].ID, seen)
+	if high != saved[2].ID {
+		t.Errorf("high mark %d, want %d", high, saved[2].ID)
+	}
+	select {
+	case batch := <-live:
+		if len(batch) != 2 || batch[0].ID != saved[0].ID || batch[1].ID != saved[1].ID {
+			t.Fatalf("broadcast %v, want the two late articles", batch)
+		}
+	default:
+		t.Fatal("the late articles were not broadcast")
+	}
+	// Polling again sends nothing twice.
+	e.server.pollNew(context.Background(), high, seen)
+	select {
+	case batch := <-live:
+		t.Fatalf("second poll broadcast %d articles again", len(batch))
+	default:
+	}
+}

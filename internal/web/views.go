@@ -61,7 +61,7 @@ type pageData struct {
 	CSS    string
 	JS     string
 	Live   liveStrings
-	After  int64 // highest article ID in the ticker: the live stream resumes there
+	After  int64 // highest article ID when the page was made: the live stream resumes there
 }
 
 // liveStrings lets ticker.js word relative times from the catalog.
@@ -283,7 +283,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	}
 	for _, a := range ticker {
 		data.Ticker = append(data.Ticker, s.headlineView(a))
-		data.After = max(data.After, a.ID)
+	}
+	// The live stream resumes after everything stored now, not after the
+	// ticker's newest ID: a backfilled old article may have a higher ID
+	// than any headline shown, and is not news.
+	if data.After, err = s.store.LatestArticleID(r.Context()); err != nil {
+		s.log.WarnContext(r.Context(), "reading the latest article ID for a page", "err", err)
 	}
 	var buf bytes.Buffer
 	if err := s.pages[page].ExecuteTemplate(&buf, "layout.html", data); err != nil {

@@ -85,6 +85,11 @@ var (
 // appends to every description: boilerplate, not a summary.
 var wordpressFooter = regexp.MustCompile(`(?s)\s*The post .{1,400}? appeared first on .{1,200}$`)
 
+// wordpressFooterHTML is the same sentence at the end of sanitized HTML:
+// in its own paragraph with links (WordPress) or as trailing text after
+// the excerpt (feeds that flatten it).
+var wordpressFooterHTML = regexp.MustCompile(`(\s*<p>\s*The post (?:[^<]|<a [^>]*>|</a>){1,1000}? appeared first on (?:[^<]|<a [^>]*>|</a>){1,800}?</p>|\s*The post [^<]{1,400}? appeared first on [^<]{1,200})\s*$`)
+
 // unclosedRoot matches a document whose root end tag lacks its ">".
 var unclosedRoot = regexp.MustCompile(`(?i)</(rss|feed|rdf:rdf)$`)
 
@@ -256,7 +261,7 @@ func normaliseItem(san *sanitize.Sanitizer, gi *gofeed.Item, base, feedLang stri
 	if strings.TrimSpace(body) == "" {
 		body = gi.Description
 	}
-	it.ContentHTML = san.HTML(body, base)
+	it.ContentHTML = wordpressFooterHTML.ReplaceAllString(san.HTML(body, base), "")
 	summarySource := gi.Description
 	if strings.TrimSpace(summarySource) == "" {
 		summarySource = gi.Content

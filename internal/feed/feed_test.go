@@ -160,8 +160,8 @@ func TestParseMaghrebFeeds(t *testing.T) {
 				if it.Title == tt.title {
 					found = it
 				}
-				if strings.Contains(it.Summary, "appeared first on") {
-					t.Errorf("WordPress footer kept in summary %q", it.Summary)
+				if strings.Contains(it.Summary, "appeared first on") || strings.Contains(it.ContentHTML, "appeared first on") {
+					t.Errorf("WordPress footer kept in summary %q or content %q", it.Summary, it.ContentHTML)
 				}
 				if strings.Contains(it.Summary, "<") && strings.Contains(it.Summary, ">") {
 					t.Errorf("markup in plain-text summary %q", it.Summary)
@@ -250,6 +250,18 @@ func TestParseNormalisation(t *testing.T) {
 	}
 	if !f.Items[1].PublishedAt.Equal(testNow) {
 		t.Errorf("far-future date not clamped: %v", f.Items[1].PublishedAt)
+	}
+}
+
+func TestWordPressFooterRemovedFromContent(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`<p>Le texte.</p><p>The post <a href="https://x.example/a">Titre</a> appeared first on <a href="https://x.example">Site</a>.</p>`, `<p>Le texte.</p>`},
+		{`Le texte […] The post Titre appeared first on Hespress - هسبريس.`, `Le texte […]`},
+		{`<p>The post office appeared first on the list of closures.</p><p>Suite.</p>`, `<p>The post office appeared first on the list of closures.</p><p>Suite.</p>`},
+	} {
+		if got := wordpressFooterHTML.ReplaceAllString(tc.in, ""); got != tc.want {
+			t.Errorf("%q → %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
 

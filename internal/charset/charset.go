@@ -96,9 +96,12 @@ func detect(body []byte, contentType string) (encoding.Encoding, string, int) {
 	}
 	if contentType != "" {
 		if _, params, err := mime.ParseMediaType(contentType); err == nil {
-			if enc, name := lookup(params["charset"]); enc != nil {
+			if enc, name := lookup(params["charset"]); enc != nil && (name != "utf-8" || mostlyUTF8(body)) {
 				return checkDeclared(body, enc, name)
 			}
+			// A server-wide "charset=utf-8" over bytes that are not UTF-8
+			// is a common web-server default; the document's own
+			// declaration, below, knows better.
 		}
 	}
 	if label := xmlDeclEncoding(body); label != "" {

@@ -93,6 +93,9 @@ func TestToUTF8Detection(t *testing.T) {
 		{"latin-1 declared over utf-8 bytes", `<?xml version="1.0" encoding="ISO-8859-1"?><rss><title>Café</title></rss>`, "", "utf-8"},
 		{"unknown label falls through", `<?xml version="1.0" encoding="x-bogus"?><rss><title>Caf` + "\xe9" + `</title></rss>`, "", "windows-1252"},
 		{"empty", "", "", "utf-8"},
+		{"server-wide utf-8 header over a windows-1256 feed", `<?xml version="1.0" encoding="windows-1256"?><rss><title>` + "\xc7\xe1\xe3\xdb\xd1\xc8" + `</title></rss>`, "application/rss+xml; charset=utf-8", "windows-1256"},
+		{"utf-8 header over latin-1 bytes, no declaration", "<rss><title>Caf\xe9 \xe0 F\xe8s</title></rss>", "text/xml; charset=UTF-8", "windows-1252"},
+		{"utf-8 header over utf-8 bytes, prolog says latin-1", `<?xml version="1.0" encoding="ISO-8859-1"?><rss><title>Café</title></rss>`, "text/xml; charset=utf-8", "utf-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

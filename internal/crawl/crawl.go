@@ -101,7 +101,10 @@ func New(cfg Config) (*Crawler, error) {
 		cfg.Policy = DefaultPolicy()
 	}
 	if cfg.Idle <= 0 {
-		cfg.Idle = 10 * time.Second
+		// Look again often enough that a source is fetched close to when
+		// it falls due (a tenth of the shortest interval), but never in a
+		// busy loop and never rarer than every 10 s.
+		cfg.Idle = min(10*time.Second, max(cfg.Policy.MinInterval/10, 100*time.Millisecond))
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -268,8 +271,16 @@ func (c *Crawler) CrawlSource(ctx context.Context, src revue.Source) Result {
 	out.Duration = end.Sub(start)
 	res.Duration = out.Duration
 
-	// The outcome must be written even when the pass is being cancelled,
-	// or the source would stay leased and look never fetched.
+	if ctx.Err() != nil && err != nil {
+		// The process is stopping, not the source failing: recording an
+		// error would count against the source and push its next fetch
+		// back. Its lease lapses and another worker takes it.
+		c.cfg.Logger.Info("fetch abandoned while stopping", "source", src.ID, "url", src.FeedURL)
+		res.Err = fmt.Errorf("abandoned while stopping: %w", ctx.Err())
+		return res
+	}
+	// The outcome must be written even when the pass is being cancelled
+	// after the fetch succeeded, or the articles would look unrecorded.
 	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if rerr := c.cfg.Store.RecordFetch(recordCtx, out); rerr != nil {

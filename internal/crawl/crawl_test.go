@@ -2,6 +2,7 @@ package crawl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -399,5 +400,31 @@ func TestJitterStaysWithinBounds(t *testing.T) {
 		if d < 54*time.Minute || d > 66*time.Minute {
 			t.Fatalf("jittered hour = %v, outside ±10%%", d)
 		}
+	}
+}
+
+// Stopping the process mid-fetch is not the source's fault: nothing is
+// held against it.
+func TestStoppingDoesNotCountAsAFailure(t *testing.T) {
+	h := newHarness(t)
+	arrived := make(chan struct{}, 1)
+	srv := newFeedServer(t, map[string]http.HandlerFunc{
+		"/slow.xml": func(w http.ResponseWriter, r *http.Request) {
+			arrived <- struct{}{}
+			<-r.Context().Done()
+		},
+	})
+	src := h.add(t, "Slow", srv.URL+"/slow.xml", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-arrived
+		cancel()
+	}()
+	if _, err := h.crawler(t, "w1").Once(ctx, false); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Once = %v, want the cancellation", err)
+	}
+	got := h.source(t, src.ID)
+	if got.ConsecutiveFailures != 0 || got.LastError != "" || !got.LastFetchAt.IsZero() {
+		t.Errorf("after a stop: failures %d, error %q, last fetch %v; want the source untouched", got.ConsecutiveFailures, got.LastError, got.LastFetchAt)
 	}
 }

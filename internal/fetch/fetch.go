@@ -392,7 +392,7 @@ func (c *Client) hop(ctx context.Context, u *url.URL, r Request, limit int64) (r
 
 func (c *Client) readBody(parent, hopCtx context.Context, cancel context.CancelCauseFunc, hr *http.Response, kind Kind, limit int64, target string) ([]byte, error) {
 	encoding := hr.Header.Get("Content-Encoding")
-	tooLarge := fmt.Errorf("%w: more than %d bytes, the limit for a %s", ErrTooLarge, limit, kind)
+	tooLarge := fmt.Errorf("%w: more than %s, the limit for a %s", ErrTooLarge, byteSize(limit), kind)
 	if hr.ContentLength > limit && (encoding == "" || strings.EqualFold(encoding, "identity")) {
 		return nil, fmt.Errorf("fetching %s: %w (Content-Length %d)", target, tooLarge, hr.ContentLength)
 	}
@@ -487,4 +487,15 @@ func hostKey(u *url.URL) string {
 		}
 	}
 	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+}
+
+// byteSize writes a limit the way a person reads it: 16 MiB, 500 KiB.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +56,9 @@ type Source struct {
 	LastSuccessAt       *string `json:"last_success_at"`
 	NextFetchAt         *string `json:"next_fetch_at"`
 	Articles            int64   `json:"articles"`
+	// ItemsPerDay goes beyond DESIGN.md's source fields: the publishing
+	// rate the schedule is learned from, part of a source's health.
+	ItemsPerDay float64 `json:"items_per_day"`
 }
 
 // List is the envelope of paginated list endpoints; Next is "" on the last page.
@@ -113,6 +117,7 @@ func SourceJSON(s revue.Source) Source {
 		LastSuccessAt:       optionalRFC3339(s.LastSuccessAt),
 		NextFetchAt:         optionalRFC3339(s.NextFetchAt),
 		Articles:            s.Articles,
+		ItemsPerDay:         math.Round(s.ItemsPerDay*10) / 10,
 	}
 }
 

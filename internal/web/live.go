@@ -16,7 +16,8 @@ import (
 )
 
 const (
-	// liveBatch is how many new articles one store query fetches.
+	// liveBatch is how many new articles one store query fetches beyond
+	// the overlap.
 	liveBatch = 200
 	// liveMaxBatches bounds one poll, so a burst of imports cannot keep
 	// the hub busy; the rest comes at the next tick.
@@ -29,7 +30,8 @@ const (
 	// liveOverlap is how far below its high mark each poll looks again.
 	// PostgreSQL hands out IDs before commit, so an article can become
 	// visible after one with a higher ID stored by a faster transaction.
-	liveOverlap = 1000
+	// liveOverlap+liveBatch stays within the stores' 500-row page.
+	liveOverlap = 300
 	// liveWindow is how old a headline may be and still be news: a source
 	// added today brings its backlog, which belongs in listings, not at the
 	// top of the live ticker.

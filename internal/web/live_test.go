@@ -279,3 +279,44 @@ func TestLiveTickerCatchesLateCommits(t *testing.T) {
 	default:
 	}
 }
+
+// More new articles than one store page (500) all reach the stream: the
+// hub pages on instead of stalling at the store's cap.
+func TestLiveTickerPagesThroughBursts(t *testing.T) {
+	e := newEnv(t)
+	src := e.addSource(t, "MAP", "fr")
+	live, unsubscribe := e.server.hub.subscribe()
+	defer unsubscribe()
+	const n = 1234
+	var batch []revue.Article
+	for i := range n {
+		batch = append(batch, revue.Article{URL: "https://map.example/" + strconv.Itoa(i), Title: "Dépêche " + strconv.Itoa(i), Lang: "fr", PublishedAt: testNow})
+		if len(batch) == 100 || i == n-1 {
+			e.save(t, src, batch...)
+			batch = nil
+		}
+	}
+	seen := map[int64]bool{}
+	got := map[int64]bool{}
+	var high int64
+	for range 5 {
+		high = e.server.pollNew(context.Background(), high, seen)
+	drain:
+		for {
+			select {
+			case b := <-live:
+				for _, a := range b {
+					if got[a.ID] {
+						t.Fatalf("article %d broadcast twice", a.ID)
+					}
+					got[a.ID] = true
+				}
+			default:
+				break drain
+			}
+		}
+	}
+	if len(got) != n {
+		t.Fatalf("%d of %d articles reached the stream (high mark %d)", len(got), n, high)
+	}
+}

@@ -307,7 +307,7 @@ func sortedCopy(s ...string) []string { return slices.Sorted(slices.Values(s)) }
 
 var (
 	articleKeys = sortedCopy("id", "title", "url", "source", "published_at", "lang", "section", "regions", "story_id", "byline", "summary", "content_html", "images")
-	sourceKeys  = sortedCopy("id", "name", "feed_url", "site_url", "lang", "section", "region", "enabled", "last_status", "last_error", "consecutive_failures", "last_success_at", "next_fetch_at", "articles")
+	sourceKeys  = sortedCopy("id", "name", "feed_url", "site_url", "lang", "section", "region", "enabled", "last_status", "last_error", "consecutive_failures", "last_success_at", "next_fetch_at", "articles", "items_per_day")
 )
 
 func checkArticleJSON(t *testing.T, a map[string]any) {

@@ -52,11 +52,23 @@ func (s *Store) SaveArticles(ctx context.Context, sourceID int64, articles []rev
 }
 
 func saveArticles(ctx context.Context, tx pgx.Tx, sourceID int64, articles []revue.Article, now time.Time) ([]revue.Article, error) {
-	// Round trip 1: the source's name and one ID per article, drawn in the
-	// given order so IDs follow the feed.
+	// Round trip 1: the source's name and which articles are already
+	// stored. Most items of a feed are, on every fetch after the first;
+	// leaving them out here keeps the ID sequence from racing ahead of the
+	// articles (a default is drawn even for a row ON CONFLICT skips), which
+	// keeps live readers' look-back window meaningful.
+	guids := make([]string, 0, len(articles))
+	canonicals := make([]string, 0, len(articles))
+	for _, a := range articles {
+		guids = append(guids, a.GUID)
+		if a.CanonicalURL != "" {
+			canonicals = append(canonicals, a.CanonicalURL)
+		}
+	}
 	batch := &pgx.Batch{}
 	batch.Queue("SELECT name FROM sources WHERE id = $1", sourceID)
-	batch.Queue("SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, $1)", len(articles))
+	batch.Queue(`SELECT guid, COALESCE(canonical_url, '') FROM articles
+		WHERE (source_id = $1 AND guid = ANY($2)) OR canonical_url = ANY($3)`, sourceID, guids, canonicals)
 	results := tx.SendBatch(ctx, batch)
 	var sourceName string
 	err := results.QueryRow().Scan(&sourceName)
@@ -68,18 +80,41 @@ func saveArticles(ctx context.Context, tx pgx.Tx, sourceID int64, articles []rev
 		results.Close()
 		return nil, fmt.Errorf("reading source %d: %w", sourceID, err)
 	}
+	knownGUID, knownURL := map[string]bool{}, map[string]bool{}
 	rows, _ := results.Query()
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	var guid, canonical string
+	_, err = pgx.ForEachRow(rows, []any{&guid, &canonical}, func() error {
+		knownGUID[guid], knownURL[canonical] = true, true
+		return nil
+	})
 	if err == nil {
 		err = results.Close()
 	}
 	if err != nil {
 		results.Close()
+		return nil, fmt.Errorf("looking up stored articles of source %d: %w", sourceID, err)
+	}
+	fresh := articles[:0:0]
+	for _, a := range articles {
+		if !knownGUID[a.GUID] && (a.CanonicalURL == "" || !knownURL[a.CanonicalURL]) {
+			fresh = append(fresh, a)
+		}
+	}
+	articles = fresh
+	if len(articles) == 0 {
+		return nil, nil
+	}
+
+	// Round trip 2: one ID per remaining article, drawn in the given order
+	// so IDs follow the feed.
+	rows, _ = tx.Query(ctx, "SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, $1)", len(articles))
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
 		return nil, fmt.Errorf("drawing article IDs: %w", err)
 	}
 	slices.Sort(ids)
 
-	// Round trip 2: every insert at once, in canonical URL order: writers
+	// Round trip 3: every insert at once, in canonical URL order: writers
 	// racing on the same articles then wait on each other in one order and
 	// do not deadlock.
 	order := make([]int, len(articles))
@@ -127,7 +162,7 @@ func saveArticles(ctx context.Context, tx pgx.Tx, sourceID int64, articles []rev
 		return nil, nil
 	}
 
-	// Round trip 3: images. DO NOTHING (rather than an upsert) takes no lock
+	// Round trip 4: images. DO NOTHING (rather than an upsert) takes no lock
 	// on existing images, so writers sharing images never wait on each other.
 	var urls []string
 	for _, a := range saved {
@@ -169,7 +204,7 @@ func saveArticles(ctx context.Context, tx pgx.Tx, sourceID int64, articles []rev
 		}
 	}
 
-	// Round trip 4: links, regions, and the notification (sent on commit).
+	// Round trip 5: links, regions, and the notification (sent on commit).
 	var linkArticle, linkImage []int64
 	var linkPosition []int32
 	var regionArticle []int64

@@ -16,6 +16,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -70,6 +72,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// before a reader (which may not write) opens it.
 	if err := write.PingContext(ctx); err != nil {
 		write.Close()
+		if dir := filepath.Dir(strings.TrimPrefix(strings.SplitN(path, "?", 2)[0], "file:")); dir != "" {
+			if _, statErr := os.Stat(dir); errors.Is(statErr, fs.ErrNotExist) {
+				return nil, fmt.Errorf("opening SQLite database %s: the folder %s does not exist", path, dir)
+			}
+		}
 		return nil, fmt.Errorf("opening SQLite database %s: %w", path, err)
 	}
 

@@ -249,3 +249,11 @@ func TestTwoStoresOneFile(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenNamesAMissingFolder(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-folder", "revue.db")
+	_, err := Open(context.Background(), missing)
+	if err == nil || !strings.Contains(err.Error(), "does not exist") || !strings.Contains(err.Error(), "no-such-folder") {
+		t.Fatalf("Open(%s) = %v, want an error naming the missing folder", missing, err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"golang.org/x/text/encoding/charmap"
 	"mime"
 	"regexp"
 	"strings"
@@ -61,7 +62,7 @@ func ToUTF8(body []byte, contentType string) ([]byte, string, error) {
 			return nil, name, fmt.Errorf("decoding the document as %s: %w", name, err)
 		}
 	}
-	return rewriteXMLDecl(out), name, nil
+	return rewriteXMLDecl(repairDoubleEncoded(out)), name, nil
 }
 
 // detect returns the encoding, its name and how many BOM bytes to skip.
@@ -238,4 +239,50 @@ func rewriteXMLDecl(doc []byte) []byte {
 	out = append(out, doc[:loc[0]+encLoc[0]]...)
 	out = append(out, doc[loc[0]+encLoc[1]:]...)
 	return out
+}
+
+// doubleEncoded matches one character of UTF-8 that was decoded as
+// windows-1252 (or Latin-1) and encoded again: "Ã©" for "é", "â€™" for "’".
+// A lead byte of a two- or three-byte sequence, then its continuation
+// bytes, each shown as the windows-1252 (or C1 control) character it is.
+var doubleEncoded = regexp.MustCompile(`[\x{C2}-\x{DF}][\x{80}-\x{BF}\x{152}\x{153}\x{160}\x{161}\x{178}\x{17D}\x{17E}\x{192}\x{2C6}\x{2DC}\x{2013}\x{2014}\x{2018}-\x{201A}\x{201C}-\x{201E}\x{2020}-\x{2022}\x{2026}\x{2030}\x{2039}\x{203A}\x{20AC}\x{2122}]|[\x{E0}-\x{EF}][\x{80}-\x{BF}\x{152}\x{153}\x{160}\x{161}\x{178}\x{17D}\x{17E}\x{192}\x{2C6}\x{2DC}\x{2013}\x{2014}\x{2018}-\x{201A}\x{201C}-\x{201E}\x{2020}-\x{2022}\x{2026}\x{2030}\x{2039}\x{203A}\x{20AC}\x{2122}]{2}`)
+
+// minDoubleEncoded is how many such sequences a document needs before it
+// is repaired: one could be a real "Ã" followed by a sign, several cannot.
+const minDoubleEncoded = 3
+
+// repairDoubleEncoded undoes UTF-8 that a publisher's system decoded as
+// windows-1252 and encoded again, a common fault of CMS exports (Le Monde,
+// FAZ and Spiegel feeds show it). Each sequence is turned back into its
+// bytes and kept only when those bytes are one valid UTF-8 character, so
+// genuine text is never altered.
+func repairDoubleEncoded(text []byte) []byte {
+	if len(doubleEncoded.FindAllIndex(text, minDoubleEncoded)) < minDoubleEncoded {
+		return text
+	}
+	return doubleEncoded.ReplaceAllFunc(text, func(seq []byte) []byte {
+		raw := make([]byte, 0, 3)
+		for _, r := range string(seq) {
+			b, ok := windows1252Byte(r)
+			if !ok {
+				return seq
+			}
+			raw = append(raw, b)
+		}
+		if r, size := utf8.DecodeRune(raw); r == utf8.RuneError || size != len(raw) {
+			return seq
+		}
+		return raw
+	})
+}
+
+// windows1252Byte is the byte a character of windows-1252 text stands for;
+// C1 controls stand for themselves, as they do when Latin-1 was the wrong
+// decoder.
+func windows1252Byte(r rune) (byte, bool) {
+	if r < 0x100 {
+		return byte(r), true
+	}
+	b, ok := charmap.Windows1252.EncodeRune(r)
+	return b, ok
 }

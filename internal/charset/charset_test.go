@@ -139,3 +139,40 @@ func FuzzToUTF8(f *testing.F) {
 		}
 	})
 }
+
+func TestRepairDoubleEncodedUTF8(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"Le Monde title", "<title>Le Monde.fr - ActualitÃ©s et Infos</title><title>Piratage imputÃ© Ã\u00a0 la Russie</title><title>La Â«Â\u00a0bulleÂ\u00a0Â» Macron rÃ©siste</title>",
+			"<title>Le Monde.fr - Actualités et Infos</title><title>Piratage imputé à la Russie</title><title>La «\u00a0bulle\u00a0» Macron résiste</title>"},
+		{"curly quotes and dashes", "lâ€™Ã©tÃ© â€” â€œbienâ€\u009d", "l’été — “bien”"},
+		{"a lone sequence is left alone", "<title>Ã© seul</title>", "<title>Ã© seul</title>"},
+		{"Portuguese capitals are text, not mojibake", "NÃO É VERDADE, NÃO, NÃO", "NÃO É VERDADE, NÃO, NÃO"},
+		{"Arabic is untouched", "أسعار البيض تتحرك قبيل رمضان", "أسعار البيض تتحرك قبيل رمضان"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := string(repairDoubleEncoded([]byte(tc.in))); got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRepairDoubleEncodedRealFeeds(t *testing.T) {
+	root := filepath.Join("..", "..", "..", "shared", "testdata", "feeds", "real", "feedreader-dotnet")
+	for _, tc := range []struct{ file, want string }{
+		{"Rss20LeMonde.xml", "Actualités"},
+		{"Rss20Spiegel.xml", "für"},
+	} {
+		body, err := os.ReadFile(filepath.Join(root, tc.file))
+		if err != nil {
+			t.Skipf("the shared feed corpus is absent (%v)", err)
+		}
+		out, _, err := ToUTF8(body, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(out), tc.want) || strings.Contains(string(out), "Ã©") || strings.Contains(string(out), "Ã¼") {
+			t.Errorf("%s: still double-encoded (want %q)", tc.file, tc.want)
+		}
+	}
+}

@@ -5,7 +5,7 @@
 //
 // The snapshots are copied byte for byte from public repositories' test
 // fixtures (feeds/PROVENANCE.md); their quirks (no XML declaration,
-// windows-1255, ISO-8859-1, a BOM, double-encoded UTF-8, a wrong <language>)
+// ISO-8859-1, a BOM, double-encoded UTF-8, a wrong <language>)
 // are kept on purpose, so the demo exercises the real pipeline.
 package demo
 

@@ -86,8 +86,6 @@ func (a *app) progress(ctx context.Context, st revue.Store, all bool) *crawlProg
 		progressbar.OptionSetWriter(a.stderr),
 		progressbar.OptionSetDescription("crawling"),
 		progressbar.OptionShowCount(),
-		progressbar.OptionSetItsString("sources"),
-		progressbar.OptionShowIts(),
 		progressbar.OptionClearOnFinish(),
 	)
 	return p

@@ -89,7 +89,7 @@ func (a *app) sourcesAdd(ctx context.Context, args []string) error {
 		if src.Lang == "" {
 			src.Lang = primaryLang(found.Lang)
 		}
-		how = fmt.Sprintf("feed %s, %d items", found.How, found.Items)
+		how = fmt.Sprintf("%s; %d items, language %s", found.How, found.Items, dash(found.Lang))
 	}
 	if src.Name == "" {
 		src.Name = hostOf(src.FeedURL)

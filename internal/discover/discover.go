@@ -99,7 +99,37 @@ func try(ctx context.Context, f Fetcher, cand string, now time.Time, how string)
 }
 
 func result(feedURL string, f *feed.Feed, how string) Result {
-	return Result{FeedURL: feedURL, Title: f.Title, SiteURL: f.SiteURL, Lang: f.Lang, Items: len(f.Items), How: how}
+	return Result{FeedURL: feedURL, Title: f.Title, SiteURL: f.SiteURL, Lang: feedLang(f), Items: len(f.Items), How: how}
+}
+
+// feedLang is the language most of the feed's items are written in, as
+// detected from their text; the header's <language> only breaks ties and
+// speaks for item-less feeds, because CMS defaults and scrapers often
+// declare "en" for Arabic or French feeds.
+func feedLang(f *feed.Feed) string {
+	votes := map[string]int{}
+	best, most := "", 0
+	for _, it := range f.Items {
+		if it.Lang == "" {
+			continue
+		}
+		votes[it.Lang]++
+		if n := votes[it.Lang]; n > most || (n == most && it.Lang == primary(f.Lang)) {
+			best, most = it.Lang, n
+		}
+	}
+	if best == "" {
+		return primary(f.Lang)
+	}
+	return best
+}
+
+func primary(tag string) string {
+	tag = strings.ToLower(strings.TrimSpace(tag))
+	if i := strings.IndexAny(tag, "-_"); i > 0 {
+		tag = tag[:i]
+	}
+	return tag
 }
 
 // alternates lists the feeds a page announces, RSS and Atom before JSON

@@ -90,8 +90,9 @@ func TestFind(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.FeedURL != srv.URL+tc.wantFeed || !strings.Contains(got.How, tc.wantHow) || got.Items != 10 {
-				t.Fatalf("Find = %+v, want %s found by %q with 10 items", got, tc.wantFeed, tc.wantHow)
+			// The feed's header says "en"; nine of its ten items are French.
+			if got.FeedURL != srv.URL+tc.wantFeed || !strings.Contains(got.How, tc.wantHow) || got.Items != 10 || got.Lang != "fr" {
+				t.Fatalf("Find = %+v, want %s found by %q with 10 items in fr", got, tc.wantFeed, tc.wantHow)
 			}
 		})
 	}

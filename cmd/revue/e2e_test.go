@@ -293,3 +293,63 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// On an empty database serve suggests Revue's source list but never loads
+// it by itself; import --defaults loads it, due at once, nothing fetched.
+func TestDefaultSources(t *testing.T) {
+	ta := newTestApp(t)
+	ta.env["REVUE_LOG_LEVEL"] = "warn"
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var out, errOut syncBuffer
+	if code := ta.app(&out, &errOut).run(ctx, []string{"serve", "--no-crawl", "--listen", "127.0.0.1:0"}); code != 0 {
+		t.Fatalf("serve exited %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "revue sources import --defaults") {
+		t.Errorf("serve on an empty database did not suggest the default sources:\n%s", errOut.String())
+	}
+	var list struct {
+		Items []map[string]any `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(ta.mustRun("sources", "list", "--json")), &list); err != nil || len(list.Items) != 0 {
+		t.Fatalf("serve loaded sources by itself: %v %v", list.Items, err)
+	}
+
+	out2 := ta.mustRun("sources", "import", "--defaults")
+	if err := json.Unmarshal([]byte(ta.mustRun("sources", "list", "--json")), &list); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out2, fmt.Sprintf("imported %d sources", len(list.Items))) || len(list.Items) < 100 {
+		t.Fatalf("import --defaults said %q and %d sources are listed", out2, len(list.Items))
+	}
+	langs := map[string]int{}
+	for _, s := range list.Items {
+		langs[s["lang"].(string)]++
+		if s["last_status"].(float64) != 0 || s["articles"].(float64) != 0 {
+			t.Fatalf("a default source was fetched on import: %v", s)
+		}
+	}
+	for _, l := range []string{"ar", "fr", "es", "en"} {
+		if langs[l] == 0 {
+			t.Errorf("no default source in %s (%v)", l, langs)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

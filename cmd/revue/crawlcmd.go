@@ -18,11 +18,8 @@ func (a *app) crawl(ctx context.Context, args []string) error {
 	errs := cfg.bind(fs, a.env, "db", "crawl")
 	once := fs.Bool("once", false, "one pass over the due sources, then exit")
 	all := fs.Bool("all", false, "with --once: fetch every enabled source whatever its schedule (back-off and Retry-After still honoured)")
-	if _, err := parse(fs, args); err != nil {
+	if _, err := parseChecked(fs, args, &cfg, errs); err != nil {
 		return err
-	}
-	if err := errs.check(&cfg); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	if *all && !*once {
 		return fmt.Errorf("%w: --all goes with --once", errUsage)

@@ -21,11 +21,8 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	fs := a.flags("demo")
 	var cfg config
 	errs := cfg.bind(fs, a.env, "db", "web", "crawl")
-	if _, err := parse(fs, args); err != nil {
+	if _, err := parseChecked(fs, args, &cfg, errs); err != nil {
 		return err
-	}
-	if err := errs.check(&cfg); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	dbGiven := false
 	fs.Visit(func(f *flag.Flag) {

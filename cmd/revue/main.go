@@ -153,3 +153,17 @@ func userAgent(baseURL string) string {
 	}
 	return fmt.Sprintf("Revue/%s (news aggregator; +%s)", v, baseURL)
 }
+
+// parseChecked parses a command's arguments and then checks the settings
+// bound from flags and environment, so both kinds of mistake are reported
+// as usage errors. It returns the positional arguments.
+func parseChecked(fs *flag.FlagSet, args []string, cfg *config, errs *configErrors) ([]string, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if err := errs.check(cfg); err != nil {
+		return nil, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return pos, nil
+}

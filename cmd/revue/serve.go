@@ -25,11 +25,8 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	var cfg config
 	errs := cfg.bind(fs, a.env, "db", "web", "crawl")
 	noCrawl := fs.Bool("no-crawl", false, "serve the portal only; leave crawling to `revue crawl` workers")
-	if _, err := parse(fs, args); err != nil {
+	if _, err := parseChecked(fs, args, &cfg, errs); err != nil {
 		return err
-	}
-	if err := errs.check(&cfg); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	log := a.logger(cfg.LogLevel)
 	st, err := openStore(ctx, &cfg)
@@ -162,11 +159,8 @@ func (a *app) migrate(ctx context.Context, args []string) error {
 	fs := a.flags("migrate")
 	var cfg config
 	errs := cfg.bind(fs, a.env, "db")
-	if _, err := parse(fs, args); err != nil {
+	if _, err := parseChecked(fs, args, &cfg, errs); err != nil {
 		return err
-	}
-	if err := errs.check(&cfg); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	st, err := openStore(ctx, &cfg)
 	if err != nil {

@@ -47,12 +47,9 @@ func (a *app) sourcesAdd(ctx context.Context, args []string) error {
 	section := fs.String("section", "", "section slug, e.g. politique")
 	region := fs.String("region", "", "region slug, e.g. casablanca-settat")
 	noCheck := fs.Bool("no-check", false, "add the URL as the feed without fetching it")
-	pos, err := parse(fs, args)
+	pos, err := parseChecked(fs, args, &cfg, errs)
 	if err != nil {
 		return err
-	}
-	if err := errs.check(&cfg); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	if len(pos) != 1 {
 		return fmt.Errorf("%w: sources add takes one URL", errUsage)
@@ -107,11 +104,8 @@ func (a *app) sourcesList(ctx context.Context, args []string) error {
 	var cfg config
 	errs := cfg.bind(fs, a.env, "db")
 	asJSON := fs.Bool("json", false, "print JSON (the /api/v1/sources format)")
-	if _, err := parse(fs, args); err != nil {
+	if _, err := parseChecked(fs, args, &cfg, errs); err != nil {
 		return err
-	}
-	if err := errs.check(&cfg); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	st, err := openStore(ctx, &cfg)
 	if err != nil {
@@ -170,12 +164,9 @@ func (a *app) sourcesRemove(ctx context.Context, args []string) error {
 	fs := a.flags("sources remove")
 	var cfg config
 	errs := cfg.bind(fs, a.env, "db")
-	pos, err := parse(fs, args)
+	pos, err := parseChecked(fs, args, &cfg, errs)
 	if err != nil {
 		return err
-	}
-	if err := errs.check(&cfg); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	if len(pos) != 1 {
 		return fmt.Errorf("%w: sources remove takes one source ID", errUsage)
@@ -205,12 +196,9 @@ func (a *app) sourcesImport(ctx context.Context, args []string) error {
 	var cfg config
 	errs := cfg.bind(fs, a.env, "db")
 	useDefaults := fs.Bool("defaults", false, "import Revue's shipped list of Moroccan, Maghreb and international outlets")
-	pos, err := parse(fs, args)
+	pos, err := parseChecked(fs, args, &cfg, errs)
 	if err != nil {
 		return err
-	}
-	if err := errs.check(&cfg); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	var outlines []opml.Outline
 	switch {
@@ -264,11 +252,8 @@ func (a *app) sourcesExport(ctx context.Context, args []string) error {
 	fs := a.flags("sources export")
 	var cfg config
 	errs := cfg.bind(fs, a.env, "db")
-	if _, err := parse(fs, args); err != nil {
+	if _, err := parseChecked(fs, args, &cfg, errs); err != nil {
 		return err
-	}
-	if err := errs.check(&cfg); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	st, err := openStore(ctx, &cfg)
 	if err != nil {

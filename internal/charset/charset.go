@@ -257,6 +257,13 @@ const minDoubleEncoded = 3
 // bytes and kept only when those bytes are one valid UTF-8 character, so
 // genuine text is never altered.
 func repairDoubleEncoded(text []byte) []byte {
+	// Double-encoded text is marked by "Ã" (é, è, à, ç…), "Â" (no-break
+	// space, «, ») or "â€" (’, “, —); counting those bytes first spares
+	// clean documents the regular expression, which is costly on every
+	// fetch.
+	if bytes.Count(text, []byte("\u00c3"))+bytes.Count(text, []byte("\u00c2"))+bytes.Count(text, []byte("\u00e2\u20ac")) < minDoubleEncoded {
+		return text
+	}
 	if len(doubleEncoded.FindAllIndex(text, minDoubleEncoded)) < minDoubleEncoded {
 		return text
 	}

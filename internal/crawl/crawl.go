@@ -7,6 +7,7 @@
 package crawl
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,7 +23,6 @@ import (
 	"revue/internal/feed"
 	"revue/internal/fetch"
 	"revue/internal/sanitize"
-	"revue/internal/textproc"
 )
 
 // Fetcher is the one door to the network (fetch.Client in production).
@@ -301,7 +301,7 @@ func (c *Crawler) parse(ctx context.Context, resp *fetch.Response, src revue.Sou
 	if err != nil {
 		return nil, fmt.Errorf("decoding %s: %w", resp.URL, err)
 	}
-	parsed, err := feed.Parse(ctx, text, feed.Options{Now: c.cfg.Now(), FeedURL: resp.URL, Sanitizer: c.sanitizer})
+	parsed, err := feed.Parse(ctx, text, feed.Options{Now: c.cfg.Now(), FeedURL: resp.URL, Sanitizer: c.sanitizer, Lang: src.Lang})
 	if err != nil {
 		return nil, fmt.Errorf("reading the feed at %s: %w", resp.URL, err)
 	}
@@ -361,16 +361,11 @@ func (c *Crawler) jitter(d time.Duration) time.Duration {
 	return c.cfg.Policy.jittered(d, c.rng)
 }
 
-// articlesFrom maps parsed items to articles of src. The source's own
-// language setting is a better hint than the feed header, which is often
-// wrong (scrapers and CMS defaults say "en" for Arabic feeds).
+// articlesFrom maps parsed items to articles of src. Each item's language
+// was detected by the parser with the source's setting as the hint.
 func articlesFrom(f *feed.Feed, src revue.Source) []revue.Article {
 	articles := make([]revue.Article, 0, len(f.Items))
 	for _, it := range f.Items {
-		hint := src.Lang
-		if hint == "" {
-			hint = it.Lang
-		}
 		title := it.Title
 		if title == "" {
 			title = firstWords(it.Summary, 12)
@@ -384,12 +379,9 @@ func articlesFrom(f *feed.Feed, src revue.Source) []revue.Article {
 			Summary:      it.Summary,
 			ContentHTML:  it.ContentHTML,
 			Byline:       it.Author,
-			Lang:         textproc.DetectLang(title+"\n"+it.Summary, hint),
+			Lang:         cmp.Or(it.Lang, src.Lang),
 			Section:      src.Section,
 			PublishedAt:  it.PublishedAt,
-		}
-		if a.Lang == "" {
-			a.Lang = hint
 		}
 		if src.Region != "" {
 			a.Regions = []string{src.Region}

@@ -416,3 +416,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A headline too short to vote takes the source's configured language
+// over the feed header's.
+func TestParseSourceLanguageHint(t *testing.T) {
+	doc := []byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://t.example/</link><language>en</language>
+<item><title>Maroc : 3 hôpitaux</title><link>https://t.example/a</link></item></channel></rss>`)
+	for _, tc := range []struct{ source, want string }{{"", "en"}, {"fr", "fr"}, {"fr-MA", "fr"}} {
+		f, err := Parse(context.Background(), doc, Options{Now: time.Now(), FeedURL: "https://t.example/feed", Lang: tc.source})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Items[0].Lang; got != tc.want {
+			t.Errorf("source language %q: item language %q, want %q", tc.source, got, tc.want)
+		}
+	}
+}

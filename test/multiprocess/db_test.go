@@ -168,6 +168,9 @@ func first(list []string, n int) string {
 func freshPostgres(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	server := os.Getenv("REVUE_TEST_POSTGRES")
+	if server == "" && os.Getenv("CI") != "" {
+		t.Fatal("REVUE_TEST_POSTGRES is not set on CI: the multi-process tests must run there (scripts/test starts a cluster and sets it)")
+	}
 	if server == "" {
 		t.Skip("REVUE_TEST_POSTGRES is not set: no PostgreSQL server to run several processes against " +
 			"(scripts/test starts a throwaway cluster and sets it)")

@@ -18,6 +18,9 @@ import (
 func serverURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv("REVUE_TEST_POSTGRES")
+	if u == "" && os.Getenv("CI") != "" {
+		t.Fatal("REVUE_TEST_POSTGRES is not set on CI: the PostgreSQL tests must run there (scripts/test starts a cluster and sets it)")
+	}
 	if u == "" {
 		t.Skip("REVUE_TEST_POSTGRES is not set: set it to a postgres:// URL of a server where tests may create databases, or run scripts/test, which starts one")
 	}

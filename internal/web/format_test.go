@@ -1,6 +1,7 @@
 package web
 
 import (
+	"revue/internal/defaults"
 	"strings"
 	"testing"
 	"time"
@@ -148,6 +149,22 @@ func TestImageContentType(t *testing.T) {
 		got, ok := imageContentType(tc.declared, tc.body)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("imageContentType(%q, %.12q) = %q, %v; want %q, %v", tc.declared, tc.body, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// Every section and region the shipped sources use has a French name, not
+// a capitalised slug.
+func TestSectionAndRegionNames(t *testing.T) {
+	e := newEnv(t)
+	for _, slug := range defaults.Sections() {
+		if !e.server.tr.Has("section." + slug) {
+			t.Errorf("section %q has no French name", slug)
+		}
+	}
+	for _, slug := range defaults.MoroccanRegions() {
+		if !e.server.tr.Has("region." + slug) {
+			t.Errorf("region %q has no French name", slug)
 		}
 	}
 }

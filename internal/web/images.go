@@ -16,6 +16,23 @@ import (
 // imageCSP forbids everything: an image needs no script, style or frame.
 const imageCSP = "default-src 'none'"
 
+// blankGIF is a transparent 1×1 GIF. When a source's image cannot be had,
+// the proxy still answers 502 but with this body, so a page shows an
+// empty frame instead of a broken-image icon; the origin's bytes are
+// never passed on.
+var blankGIF = []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+
+// unavailable answers 502 with the blank image.
+func unavailable(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Type", "image/gif")
+	h.Set("Content-Length", strconv.Itoa(len(blankGIF)))
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusBadGateway)
+	_, _ = w.Write(blankGIF)
+}
+
 func (s *Server) handleImage(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r.PathValue("id"))
 	if !ok {
@@ -45,14 +62,14 @@ func (s *Server) handleImage(w http.ResponseWriter, r *http.Request) {
 		declared, body, err := s.images.FetchImage(r.Context(), img.URL)
 		if err != nil {
 			s.log.WarnContext(r.Context(), "fetching an image for the proxy", "id", id, "url", img.URL, "err", err)
-			http.Error(w, "the image could not be fetched from its source", http.StatusBadGateway)
+			unavailable(w)
 			return
 		}
 		ct, ok := imageContentType(declared, body)
 		if !ok {
 			s.log.WarnContext(r.Context(), "refusing a proxied file that is not a safe image",
 				"id", id, "url", img.URL, "declared", declared, "sniffed", http.DetectContentType(body))
-			http.Error(w, "the source did not answer with an image", http.StatusBadGateway)
+			unavailable(w)
 			return
 		}
 		entry = cachedImage{contentType: ct, body: body}

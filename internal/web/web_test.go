@@ -594,11 +594,17 @@ func TestImageProxy(t *testing.T) {
 				}
 				return
 			}
-			if strings.Contains(res.body, "<script") || strings.Contains(res.body, "PNG") {
+			if strings.Contains(res.body, "<script") || strings.Contains(res.body, "PNG") || strings.Contains(res.body, "<svg") {
 				t.Errorf("the refusal carries the origin's bytes: %q", res.body)
 			}
-			if strings.HasPrefix(res.header.Get("Content-Type"), "image/") {
-				t.Errorf("refusal answered as %s", res.header.Get("Content-Type"))
+			// An unavailable image is a blank GIF, so pages show no broken
+			// icon; a blocked, unknown or malformed one is no image at all.
+			ct := res.header.Get("Content-Type")
+			switch {
+			case tc.status == 502 && (ct != "image/gif" || res.body != string(blankGIF) || res.header.Get("Cache-Control") != "no-store"):
+				t.Errorf("502 answered %s %q (Cache-Control %q), want the blank GIF, not cached", ct, res.body, res.header.Get("Cache-Control"))
+			case tc.status != 502 && strings.HasPrefix(ct, "image/"):
+				t.Errorf("refusal answered as %s", ct)
 			}
 		})
 	}

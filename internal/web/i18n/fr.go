@@ -62,6 +62,7 @@ var fr = map[string]string{
 	"month.11": "novembre",
 	"month.12": "décembre",
 
+	"section.actualite":     "Actualité",
 	"section.politique":     "Politique",
 	"section.economie":      "Économie",
 	"section.societe":       "Société",
@@ -71,6 +72,7 @@ var fr = map[string]string{
 	"section.monde":         "Monde",
 	"section.sante":         "Santé",
 	"section.technologie":   "Technologie",
+	"section.tech":          "Tech",
 	"section.regions":       "Régions",
 
 	"lang.fr": "français",

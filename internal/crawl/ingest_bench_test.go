@@ -68,7 +68,7 @@ func BenchmarkIngest(b *testing.B) {
 
 func benchmarkIngest(b *testing.B, openStore func(b *testing.B) revue.Store, workers int, templates map[string][]itemTemplate) {
 	ctx := context.Background()
-	clock := &ingestClock{now: time.Date(2026, 3, 25, 8, 0, 0, 0, time.UTC)}
+	passClock := &clock{now: time.Date(2026, 3, 25, 8, 0, 0, 0, time.UTC)}
 	farm := newIngestFarm(b)
 
 	stores := make([]revue.Store, workers)
@@ -80,7 +80,7 @@ func benchmarkIngest(b *testing.B, openStore func(b *testing.B) revue.Store, wor
 		_, err := stores[0].AddSource(ctx, revue.Source{
 			Name: fmt.Sprintf("Feed %03d (%s)", f, lang), FeedURL: farm.feedURL(f),
 			SiteURL: farm.server.URL, Lang: lang, Section: "actualite", Enabled: true,
-		}, clock.Now())
+		}, passClock.Now())
 		if err != nil {
 			b.Fatalf("adding feed %d: %v", f, err)
 		}
@@ -98,7 +98,7 @@ func benchmarkIngest(b *testing.B, openStore func(b *testing.B) revue.Store, wor
 		}
 		crawlers[i], err = New(Config{
 			Store: stores[i], Fetcher: fc, Worker: fmt.Sprintf("bench-worker-%d", i+1),
-			Concurrency: ingestConcurrency, Now: clock.Now, Seed: uint64(i + 1),
+			Concurrency: ingestConcurrency, Now: passClock.Now, Seed: uint64(i + 1),
 		})
 		if err != nil {
 			b.Fatal(err)
@@ -118,8 +118,8 @@ func benchmarkIngest(b *testing.B, openStore func(b *testing.B) revue.Store, wor
 		// The clock stands still during a pass and jumps between passes,
 		// so every source was last fetched before the new pass began (and
 		// is due for an everything-pass) and no lease expires mid-pass.
-		clock.Advance(time.Hour)
-		farm.publish(renderGeneration(farm, templates, generation, clock.Now()))
+		passClock.Advance(time.Hour)
+		farm.publish(renderGeneration(farm, templates, generation, passClock.Now()))
 		b.StartTimer()
 
 		start := time.Now()
@@ -248,24 +248,6 @@ func postgresDatabase(b *testing.B) func(b *testing.B) revue.Store {
 		}
 		return s
 	}
-}
-
-// ingestClock is the crawlers' shared, hand-moved time.
-type ingestClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *ingestClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *ingestClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // ingestFarm serves the current generation of every feed on loopback.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"testing"
@@ -31,6 +32,16 @@ func serverURL(t testing.TB) string {
 // and returns its URL.
 func newDatabase(t testing.TB) string {
 	t.Helper()
+	name, u := scratch(t, "CREATE DATABASE %s", "DROP DATABASE %s WITH (FORCE)")
+	u.Path = "/" + name
+	return u.String()
+}
+
+// scratch creates a database or schema with a random name on the test
+// server (create and drop are statements with one %s for the name), drops
+// it at cleanup, and returns its name and the server's URL.
+func scratch(t testing.TB, create, drop string) (string, *url.URL) {
+	t.Helper()
 	server := serverURL(t)
 	ctx := context.Background()
 	admin, err := pgx.Connect(ctx, server)
@@ -39,8 +50,8 @@ func newDatabase(t testing.TB) string {
 	}
 	defer admin.Close(ctx)
 	name := randomName()
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("creating database %s: %v", name, err)
+	if _, err := admin.Exec(ctx, fmt.Sprintf(create, name)); err != nil {
+		t.Fatalf("creating %s: %v", name, err)
 	}
 	t.Cleanup(func() {
 		ctx := context.Background()
@@ -50,16 +61,15 @@ func newDatabase(t testing.TB) string {
 			return
 		}
 		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("dropping database %s: %v", name, err)
+		if _, err := admin.Exec(ctx, fmt.Sprintf(drop, name)); err != nil {
+			t.Errorf("dropping %s: %v", name, err)
 		}
 	})
 	u, err := url.Parse(server)
 	if err != nil {
 		t.Fatalf("REVUE_TEST_POSTGRES is not a URL: %v", err)
 	}
-	u.Path = "/" + name
-	return u.String()
+	return name, u
 }
 
 // openStore opens a Store on dbURL, closed at cleanup.
@@ -79,33 +89,7 @@ func openStore(t testing.TB, dbURL string) *Store {
 // newDatabase instead.
 func newSchema(t testing.TB) string {
 	t.Helper()
-	server := serverURL(t)
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, server)
-	if err != nil {
-		t.Fatalf("connecting to the test server: %v", err)
-	}
-	defer admin.Close(ctx)
-	name := randomName()
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
-		t.Fatalf("creating schema %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		admin, err := pgx.Connect(ctx, server)
-		if err != nil {
-			t.Errorf("connecting to drop %s: %v", name, err)
-			return
-		}
-		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, "DROP SCHEMA "+name+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(server)
-	if err != nil {
-		t.Fatalf("REVUE_TEST_POSTGRES is not a URL: %v", err)
-	}
+	name, u := scratch(t, "CREATE SCHEMA %s", "DROP SCHEMA %s CASCADE")
 	query := u.Query()
 	query.Set("search_path", name)
 	u.RawQuery = query.Encode()

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"revue/internal/shareddata"
 )
 
 func TestToUTF8(t *testing.T) {
@@ -158,14 +160,14 @@ func TestRepairDoubleEncodedUTF8(t *testing.T) {
 }
 
 func TestRepairDoubleEncodedRealFeeds(t *testing.T) {
-	root := filepath.Join("..", "..", "..", "shared", "testdata", "feeds", "real", "feedreader-dotnet")
+	root := shareddata.Testdata(t, "feeds", "real", "feedreader-dotnet")
 	for _, tc := range []struct{ file, want string }{
 		{"Rss20LeMonde.xml", "Actualités"},
 		{"Rss20Spiegel.xml", "für"},
 	} {
 		body, err := os.ReadFile(filepath.Join(root, tc.file))
 		if err != nil {
-			t.Skipf("the shared feed corpus is absent (%v)", err)
+			t.Fatal(err)
 		}
 		out, _, err := ToUTF8(body, "")
 		if err != nil {

@@ -16,34 +16,15 @@ import (
 
 	"revue"
 	"revue/internal/fetch"
+	"revue/internal/shareddata"
 )
-
-// sharedFeeds is ../shared/testdata/feeds beside the repository, or a skip.
-func sharedFeeds(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for ; dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			feeds := filepath.Join(dir, "..", "shared", "testdata", "feeds")
-			if _, err := os.Stat(feeds); err != nil {
-				t.Skipf("the shared feed corpus is absent (%s); it lives beside the repository as ../shared/testdata", feeds)
-			}
-			return feeds
-		}
-	}
-	t.Fatal("no go.mod above the test's directory")
-	return ""
-}
 
 // TestCorpusThroughFetch serves every feed document of the shared corpus
 // on loopback and runs each through the crawler's own path — fetch,
 // charset, parse, normalise — as a source would be crawled: each ends with
 // items or a clear error, none panics or hangs.
 func TestCorpusThroughFetch(t *testing.T) {
-	root := sharedFeeds(t)
+	root := shareddata.Testdata(t, "feeds")
 	var paths []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -4,15 +4,13 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"io/fs"
 	"net/url"
 	"os"
 	"slices"
 	"testing"
-)
 
-// candidatesPath is the team's candidate list, outside the repository.
-const candidatesPath = "../../../shared/sources-candidates.tsv"
+	"revue/internal/shareddata"
+)
 
 func TestSourcesAreWellFormed(t *testing.T) {
 	list, err := Sources()
@@ -59,10 +57,7 @@ func TestSourcesAreWellFormed(t *testing.T) {
 // TestSourcesMatchCandidates checks the shipped list against the candidate
 // list it was generated from: every kept row present, no blocked row.
 func TestSourcesMatchCandidates(t *testing.T) {
-	f, err := os.Open(candidatesPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("candidate list %s is absent (it lives outside the repository); skipping the comparison", candidatesPath)
-	}
+	f, err := os.Open(shareddata.Path(t, "sources-candidates.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}

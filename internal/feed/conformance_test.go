@@ -16,6 +16,7 @@ import (
 
 	"revue/internal/charset"
 	"revue/internal/sanitize"
+	"revue/internal/shareddata"
 )
 
 // perFileTimeout bounds one document; the largest real feed (2.5 MB) takes
@@ -128,7 +129,7 @@ func parseWithOptions(data []byte, contentType string, opt Options) (*Feed, erro
 }
 
 func TestConformanceWholeCorpus(t *testing.T) {
-	root := filepath.Join(sharedTestdata(t), "feeds")
+	root := filepath.Join(shareddata.Testdata(t), "feeds")
 	var paths []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"revue/internal/charset"
 	"revue/internal/sanitize"
+	"revue/internal/shareddata"
 )
 
 var testNow = time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
@@ -344,7 +345,7 @@ func TestParseXMLAttacks(t *testing.T) {
 		"xmlbomb.xml":  mustRead(t, "xmlbomb.xml"),
 		"external.xml": mustRead(t, "external.xml"),
 	}
-	root := filepath.Join(sharedTestdata(t), "security", "xml")
+	root := filepath.Join(shareddata.Testdata(t), "security", "xml")
 	for _, dir := range []string{"defusedxml", filepath.Join("payloadsallthethings-xxe", "files")} {
 		files, _ := filepath.Glob(filepath.Join(root, dir, "*"))
 		for _, name := range files {

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"revue/internal/sanitize"
+	"revue/internal/shareddata"
 	"revue/internal/urlcanon"
 )
 
@@ -45,7 +46,7 @@ type fpVerdict struct {
 }
 
 func TestFeedparserExpectations(t *testing.T) {
-	root := filepath.Join(sharedTestdata(t), "feeds", "feedparser")
+	root := filepath.Join(shareddata.Testdata(t), "feeds", "feedparser")
 	cases := readFeedparserIndex(t, filepath.Join(root, "INDEX.tsv"))
 	san := sanitize.New()
 	var applicable, passed int

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"revue/internal/shareddata"
 )
 
 func TestHTML(t *testing.T) {
@@ -255,7 +257,7 @@ func subset(a, b map[string]bool) bool {
 
 // The big payloadbox list stays in the shared corpus.
 func TestPayloadboxCorpus(t *testing.T) {
-	path := filepath.Join(sharedTestdata(t), "security", "xss", "payloadbox", "xss-payload-list.txt")
+	path := filepath.Join(shareddata.Testdata(t), "security", "xss", "payloadbox", "xss-payload-list.txt")
 	s := New()
 	lines := readLines(t, path)
 	for _, v := range lines {
@@ -264,31 +266,6 @@ func TestPayloadboxCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("%d payloadbox vectors sanitized", len(lines))
-}
-
-// sharedTestdata finds ../shared/testdata next to the repository root (the
-// directory holding go.mod), or skips.
-func sharedTestdata(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if parent := filepath.Dir(dir); parent != dir {
-			dir = parent
-			continue
-		}
-		t.Skip("no go.mod above the test; cannot locate ../shared/testdata")
-	}
-	td := filepath.Join(dir, "..", "shared", "testdata")
-	if _, err := os.Stat(td); err != nil {
-		t.Skipf("shared test data not found at %s: %v", td, err)
-	}
-	return td
 }
 
 func FuzzSanitizeHTML(f *testing.F) {

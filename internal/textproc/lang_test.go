@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"revue/internal/shareddata"
 )
 
 func TestDetectLang(t *testing.T) {
@@ -48,7 +50,7 @@ func TestDetectLang(t *testing.T) {
 // ../shared/testdata/stories (ar, fr, es, en). whatlanggo, measured the
 // same way, scored 92.3 % on titles and 100 % on title+text, 16–45× slower.
 func TestDetectLangStories(t *testing.T) {
-	path := filepath.Join(sharedTestdata(t), "stories", "dev.jsonl")
+	path := filepath.Join(shareddata.Testdata(t), "stories", "dev.jsonl")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -82,29 +84,6 @@ func TestDetectLangStories(t *testing.T) {
 	if float64(titlesOK) < 0.95*float64(titles) {
 		t.Errorf("title accuracy %d/%d under 95 %%", titlesOK, titles)
 	}
-}
-
-func sharedTestdata(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if parent := filepath.Dir(dir); parent != dir {
-			dir = parent
-			continue
-		}
-		t.Skip("no go.mod above the test; cannot locate ../shared/testdata")
-	}
-	td := filepath.Join(dir, "..", "shared", "testdata")
-	if _, err := os.Stat(td); err != nil {
-		t.Skipf("shared test data not found at %s: %v", td, err)
-	}
-	return td
 }
 
 func BenchmarkDetectLang(b *testing.B) {

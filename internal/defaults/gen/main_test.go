@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"revue/internal/shareddata"
 )
 
 func TestClassify(t *testing.T) {
@@ -65,10 +65,7 @@ func TestConvertRejectsBadRows(t *testing.T) {
 // TestGeneratedFileIsCurrent regenerates the OPML and compares it with the
 // committed one, so a candidate-list change cannot ship unregenerated.
 func TestGeneratedFileIsCurrent(t *testing.T) {
-	in := "../../../../shared/sources-candidates.tsv"
-	if _, err := os.Stat(in); errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("candidate list %s is absent; cannot check that sources.opml is current", in)
-	}
+	in := shareddata.Path(t, "sources-candidates.tsv")
 	out := filepath.Join(t.TempDir(), "sources.opml")
 	if err := run(in, out, "2026-11-30"); err != nil {
 		t.Fatal(err)

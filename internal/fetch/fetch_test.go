@@ -205,20 +205,7 @@ func TestDecompressionBomb(t *testing.T) {
 				w.Header().Set("Content-Encoding", tt.encoding)
 				tt.write(w)
 			})
-			c := newTestClient(t, nil)
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			_, err := c.Fetch(ctxT(t), Request{URL: srv.URL, Kind: KindFeed})
-			runtime.ReadMemStats(&after)
-			if !errors.Is(err, ErrTooLarge) {
-				t.Fatalf("err = %v, want ErrTooLarge", err)
-			}
-			if grown := after.TotalAlloc - before.TotalAlloc; grown > 100<<20 {
-				t.Errorf("allocated %d MiB while refusing the bomb, want far under 100 MiB", grown>>20)
-			} else {
-				t.Logf("allocated %d MiB; error: %v", grown>>20, err)
-			}
+			refusedInBoundedMemory(t, newTestClient(t, nil), srv.URL)
 		})
 	}
 }
@@ -244,20 +231,28 @@ func TestHugePlainBody(t *testing.T) {
 					}
 				}
 			})
-			c := newTestClient(t, func(cfg *Config) { cfg.MaxPageBytes = 8 << 20 })
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			_, err := c.Fetch(ctxT(t), Request{URL: srv.URL, Kind: KindFeed})
-			runtime.ReadMemStats(&after)
-			if !errors.Is(err, ErrTooLarge) {
-				t.Fatalf("err = %v, want ErrTooLarge", err)
-			}
-			if grown := after.TotalAlloc - before.TotalAlloc; grown > 100<<20 {
-				t.Errorf("allocated %d MiB, want far under 100 MiB", grown>>20)
-			}
+			refusedInBoundedMemory(t, newTestClient(t, nil), srv.URL)
 		})
 	}
+}
+
+// refusedInBoundedMemory fetches url as a feed and requires ErrTooLarge
+// with far less allocated than the 1 GiB the server offers.
+func refusedInBoundedMemory(t *testing.T, c *Client, url string) {
+	t.Helper()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := c.Fetch(ctxT(t), Request{URL: url, Kind: KindFeed})
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
+	}
+	grown := after.TotalAlloc - before.TotalAlloc
+	if grown > 100<<20 {
+		t.Errorf("allocated %d MiB while refusing, want far under 100 MiB", grown>>20)
+	}
+	t.Logf("allocated %d MiB; error: %v", grown>>20, err)
 }
 
 func TestExactlyAtLimit(t *testing.T) {

@@ -47,7 +47,7 @@ func TestCrawlDelayCapped(t *testing.T) {
 		}
 		release()
 		s := l.slot("h:80", time.Now())
-		got := s.nextStart.Sub(time.Now()).Round(100 * time.Millisecond)
+		got := time.Until(s.nextStart).Round(100 * time.Millisecond)
 		l.unref(s)
 		if got != tt.want {
 			t.Errorf("Crawl-delay %s: next start in %s, want %s", tt.crawlDelay, got, tt.want)

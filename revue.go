@@ -8,6 +8,9 @@ package revue
 import (
 	"context"
 	"errors"
+	"net"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -23,6 +26,9 @@ type Source struct {
 	ID      int64
 	Name    string
 	FeedURL string
+	// Host is the feed's host:port (HostOf(FeedURL)), kept by the store so
+	// that claims can skip hosts at their politeness limit.
+	Host    string
 	SiteURL string
 	Lang    string // configured language; articles may still be detected otherwise
 	Section string // slug
@@ -30,10 +36,13 @@ type Source struct {
 	Enabled bool
 
 	// Crawl state, written only through Store.RecordFetch.
-	ETag                string
-	LastModified        string
-	LastStatus          int    // HTTP status of the last feed fetch, 0 if none
-	LastError           string // words about the last failed fetch; empty after a success
+	ETag         string
+	LastModified string
+	LastStatus   int // HTTP status of the last feed fetch, 0 if none
+	// LastError is words about the last fetch: why it failed, or what was
+	// wrong with a feed that was read only in part or repaired (a warning
+	// that does not count as a failure). Empty after a clean success.
+	LastError           string
 	ConsecutiveFailures int
 	LastFetchAt         time.Time
 	LastSuccessAt       time.Time
@@ -67,12 +76,17 @@ type Image struct {
 
 // Article is one stored news item.
 type Article struct {
-	ID           int64
-	SourceID     int64
-	SourceName   string // filled by reads
-	GUID         string
-	URL          string // the original article, as linked by the feed (absolute)
-	CanonicalURL string // normalised URL used for de-duplication
+	ID         int64
+	SourceID   int64
+	SourceName string // filled by reads
+	GUID       string
+	URL        string // the original article, as linked by the feed (absolute)
+	// CanonicalURL is the normalised link used for de-duplication across
+	// sources. Empty when the item has no link, and for an item whose link
+	// another article of the same source already holds (episodes of one show,
+	// updates of one live page): within a source, distinct GUIDs are
+	// distinct articles.
+	CanonicalURL string
 	Title        string // plain text
 	Summary      string // plain text
 	ContentHTML  string // sanitized HTML
@@ -82,8 +96,38 @@ type Article struct {
 	Regions      []string
 	StoryID      int64
 	PublishedAt  time.Time
-	FetchedAt    time.Time // when Revue first saw it
-	Images       []Image   // in the order the feed gave them; first is the lead image
+	// DateEstimated is set when the feed gave the item no date and
+	// PublishedAt was estimated on a source's first crawl (from the
+	// channel's date, the HTTP Last-Modified or neighbouring items): such
+	// backlog is listed but never enters the live ticker.
+	DateEstimated bool
+	FetchedAt     time.Time // when Revue first saw it
+	Images        []Image   // in the order the feed gave them; first is the lead image
+	// Credits are the other publications of this same article: the same
+	// canonical URL from another source, or the item sent again under a new
+	// GUID. Filled by GetArticle.
+	Credits []Credit
+}
+
+// Credit records that a source published an article already stored under
+// another (source, GUID): the item is not stored twice, and the article
+// credits every outlet that carried it.
+type Credit struct {
+	ArticleID  int64
+	SourceID   int64
+	SourceName string // filled by reads
+	GUID       string
+	URL        string // the link as this source gave it
+	SeenAt     time.Time
+}
+
+// SaveResult is what SaveArticles did with one batch of a source's items.
+type SaveResult struct {
+	// New are the articles inserted, with IDs, StoryID and images.
+	New []Article
+	// Credited are items already stored under another article (another
+	// source's, or this source's under another GUID), newly credited to it.
+	Credited []Credit
 }
 
 // ArticleQuery selects a page of articles, newest first (by PublishedAt,
@@ -112,6 +156,10 @@ type FetchOutcome struct {
 	Duration time.Duration
 	Status   int    // HTTP status, 0 when no response came back
 	Err      string // empty on success (including 304)
+	// Warning is words about a feed read only in part or repaired (cut off,
+	// malformed XML recovered, items dropped). It becomes the source's
+	// LastError but, unlike Err, is no failure: the source is not backed off.
+	Warning string
 
 	NotModified  bool
 	ETag         string
@@ -134,8 +182,31 @@ type FetchLogEntry struct {
 	DurationMS int64
 	Status     int
 	Err        string
+	Warning    string
 	ItemsSeen  int
 	ItemsNew   int
+}
+
+// ClaimRequest asks Store.ClaimDueSources for sources to fetch.
+type ClaimRequest struct {
+	Worker string // the lease holder, unique per process
+	Now    time.Time
+	Lease  time.Duration // the lease lasts until Now+Lease or RecordFetch/ReleaseLease
+	Limit  int
+	// EveryFetchedBefore, when not zero (a "crawl everything" pass started
+	// then), makes a source that is not backing off (ConsecutiveFailures ==
+	// 0) and was last fetched before it (or never) due too, whatever its
+	// NextFetchAt: Retry-After and error back-off are still honoured, and a
+	// pass never fetches a source twice.
+	EveryFetchedBefore time.Time
+	// SkipHosts are hosts the caller cannot fetch from now (at their
+	// politeness limit): their sources stay unclaimed for other workers or
+	// a later claim, instead of holding a worker that would only wait.
+	SkipHosts []string
+	// PerHost caps the sources of one host in one claim (0: no cap), so a
+	// claim spreads over hosts instead of taking the first due host's
+	// backlog.
+	PerHost int
 }
 
 // Store is the one persistence interface. SQLite is the embedded default,
@@ -160,32 +231,44 @@ type Store interface {
 	// RemoveSource deletes a source and its articles.
 	RemoveSource(ctx context.Context, id int64) error
 
-	// ClaimDueSources leases up to limit enabled sources that are due and
-	// whose lease is free or expired, soonest due first. A source is due
-	// when NextFetchAt <= now. When everyFetchedBefore is not zero (a
-	// "crawl everything" pass started then), a source that is not backing
-	// off (ConsecutiveFailures == 0) and was last fetched before it (or
-	// never) is due too, whatever its NextFetchAt: Retry-After and error
-	// back-off are still honoured, and a pass never fetches a source twice.
-	// The lease is held by worker until now+lease or until RecordFetch; a
-	// source is never leased to two workers at once.
-	ClaimDueSources(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int, everyFetchedBefore time.Time) ([]Source, error)
+	// ClaimDueSources leases up to r.Limit enabled sources that are due and
+	// whose lease is free or expired, soonest due first, leaving out
+	// r.SkipHosts and taking at most r.PerHost of one host. A source is due
+	// when NextFetchAt <= r.Now (see ClaimRequest for passes over every
+	// source). A source is never leased to two workers at once.
+	ClaimDueSources(ctx context.Context, r ClaimRequest) ([]Source, error)
 	// RecordFetch writes the outcome of one feed fetch: crawl state, fetch
 	// log, and releases worker's lease.
 	RecordFetch(ctx context.Context, o FetchOutcome) error
+	// ReleaseLease gives up worker's lease on a source without recording a
+	// fetch (a worker stopping mid-fetch), so another worker may take it at
+	// once; its schedule is unchanged. Releasing a lease worker does not
+	// hold does nothing.
+	ReleaseLease(ctx context.Context, worker string, sourceID int64) error
+
+	// HostCrawlDelay is the robots.txt Crawl-delay last seen for host
+	// (HostOf form), 0 when none; shared by every worker and kept across
+	// restarts.
+	HostCrawlDelay(ctx context.Context, host string) (time.Duration, error)
+	// SetHostCrawlDelay records host's Crawl-delay; 0 forgets it.
+	SetHostCrawlDelay(ctx context.Context, host string, delay time.Duration, now time.Time) error
 	// FetchLog returns a source's most recent fetches, newest first.
 	FetchLog(ctx context.Context, sourceID int64, limit int) ([]FetchLogEntry, error)
 
-	// SaveArticles stores new articles of one source with their images and
-	// returns those actually inserted (with IDs). Re-saving is idempotent:
-	// an article whose (source, GUID) or canonical URL is already stored is
-	// skipped, also when several writers race.
-	SaveArticles(ctx context.Context, sourceID int64, articles []Article, now time.Time) ([]Article, error)
+	// SaveArticles stores new articles of one source with their images.
+	// Within the source, a (source, GUID) already stored, as an article or
+	// as a credit, is skipped: re-saving is idempotent. An item whose
+	// canonical URL another source's article holds, or which repeats one of
+	// this source's articles (same canonical URL and title) under a new
+	// GUID, is not stored again but credited to that article. Items of one
+	// source sharing a link with distinct GUIDs and titles are distinct
+	// articles. All of this holds when several writers race.
+	SaveArticles(ctx context.Context, sourceID int64, articles []Article, now time.Time) (SaveResult, error)
 	GetArticle(ctx context.Context, id int64) (Article, error)
 	ListArticles(ctx context.Context, q ArticleQuery) (ArticlePage, error)
 	// Ticker returns the limit newest headlines of all sources (Title, URL,
 	// Lang, SourceID, SourceName, PublishedAt set; Images and ContentHTML
-	// may be empty).
+	// may be empty), leaving out articles whose date was estimated.
 	Ticker(ctx context.Context, limit int) ([]Article, error)
 	// ArticlesAfter returns articles stored after the one with ID afterID,
 	// in insertion order, for live updates across processes.
@@ -194,4 +277,53 @@ type Store interface {
 	LatestArticleID(ctx context.Context) (int64, error)
 
 	GetImage(ctx context.Context, id int64) (Image, error)
+}
+
+// HostOf is the politeness key of a URL: its lower-cased host and port,
+// the default port filled in ("example.com:443"). Requests to one key share
+// the per-host limits; "" when rawURL has no host.
+func HostOf(rawURL string) string {
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil {
+		return ""
+	}
+	return HostKey(u)
+}
+
+// HostKey is HostOf for a parsed URL.
+func HostKey(u *url.URL) string {
+	if u.Hostname() == "" {
+		return ""
+	}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if strings.EqualFold(u.Scheme, "https") {
+			port = "443"
+		}
+	}
+	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+}
+
+// ArticleHolder is the stored article that holds a canonical URL, as a
+// store reads it when an item with that URL arrives.
+type ArticleHolder struct {
+	ID       int64
+	SourceID int64
+	GUID     string
+	Title    string
+}
+
+// IsRepublication reports whether item a of source sourceID is the article
+// h published again, to be credited to h rather than stored: the same link
+// from another source, or the same link and title from the same source
+// under a new GUID (a re-sent item). The same link with another title from
+// the same source is another article (episodes of one show, updates of a
+// live page).
+func IsRepublication(h ArticleHolder, sourceID int64, a Article) bool {
+	return h.SourceID != sourceID || sameWords(h.Title, a.Title)
+}
+
+func sameWords(a, b string) bool {
+	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
 }

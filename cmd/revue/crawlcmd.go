@@ -30,7 +30,7 @@ func (a *app) crawl(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	fetcher, err := newFetcher(&cfg)
+	fetcher, err := newFetcher(&cfg, st)
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ func (a *app) demo(ctx context.Context, args []string) error {
 			return fmt.Errorf("adding the demo source %s: %w", f.Name, err)
 		}
 	}
-	fetcher, err := newFetcher(&cfg)
+	fetcher, err := newFetcher(&cfg, st)
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func (a *app) runPortal(ctx context.Context, cfg *config, st revue.Store, ln net
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	fetcher, err := newFetcher(cfg)
+	fetcher, err := newFetcher(cfg, st)
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ func (a *app) sourcesAdd(ctx context.Context, args []string) error {
 			return fmt.Errorf("%w: %q is not an http(s) URL", errUsage, src.FeedURL)
 		}
 	} else {
-		fetcher, err := newFetcher(&cfg)
+		fetcher, err := newFetcher(&cfg, st)
 		if err != nil {
 			return err
 		}

@@ -28,8 +28,12 @@ func openStore(ctx context.Context, cfg *config) (revue.Store, error) {
 	return s, nil
 }
 
-func newFetcher(cfg *config) (*fetch.Client, error) {
+// newFetcher builds the process's one polite client. delays, the store in
+// production, shares robots.txt Crawl-delays with every other worker; nil
+// keeps them to this process.
+func newFetcher(cfg *config, delays fetch.CrawlDelays) (*fetch.Client, error) {
 	fc := fetch.DefaultConfig(userAgent(cfg.baseURL()))
+	fc.CrawlDelays = delays
 	fc.AllowPrivateNetworks = cfg.AllowPrivateNetworks
 	fc.HostConcurrency = cfg.HostConcurrency
 	fc.HostDelay = cfg.HostDelay

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +31,20 @@ type Fetcher interface {
 	Fetch(ctx context.Context, r fetch.Request) (*fetch.Response, error)
 }
 
+// HostPacer is implemented by a Fetcher that spaces its requests per host
+// (fetch.Client). The crawler asks it which hosts are at their limit before
+// claiming sources, and claims from the others: a worker given a source on
+// a busy host would only wait while other hosts are free.
+type HostPacer interface {
+	// BusyHosts lists the hosts (revue.HostOf form) a request would wait
+	// for now, and the earliest time one of them is free again (zero when
+	// unknown).
+	BusyHosts() (busy []string, next time.Time)
+	// HostBurst is how many requests may start at once on a free host: one
+	// when requests to a host are spaced out, else its concurrency.
+	HostBurst() int
+}
+
 // Config holds what a Crawler needs. Store, Fetcher and Worker are required.
 type Config struct {
 	Store   revue.Store
@@ -43,10 +58,14 @@ type Config struct {
 	Policy Policy
 	// Idle is how long Run waits before looking for due sources again when
 	// none was due.
-	Idle    time.Duration
-	Now     func() time.Time
-	Logger  *slog.Logger
-	Metrics *Metrics
+	Idle time.Duration
+	// StopGrace is how long fetches in flight may go on once the crawl is
+	// told to stop; past it they are abandoned and their leases released,
+	// so another worker takes those sources at once.
+	StopGrace time.Duration
+	Now       func() time.Time
+	Logger    *slog.Logger
+	Metrics   *Metrics
 	// Seed makes the schedule's jitter reproducible in tests; 0 picks one.
 	Seed uint64
 	// SourceDone, when set, is called after each source, from the worker
@@ -59,8 +78,10 @@ type Result struct {
 	Source   revue.Source
 	Status   int
 	New      []revue.Article
+	Credited int // items already stored under another article, credited to it
 	Seen     int
 	Err      error
+	Warning  string // the feed was read only in part or repaired
 	Duration time.Duration
 }
 
@@ -109,6 +130,9 @@ func New(cfg Config) (*Crawler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.StopGrace <= 0 {
+		cfg.StopGrace = 10 * time.Second
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -123,20 +147,27 @@ func New(cfg Config) (*Crawler, error) {
 // everything, every enabled source that is not backing off is fetched once,
 // whatever its schedule. One source failing never fails the pass; only a
 // store that cannot be reached does.
+//
+// Sources are claimed host by host: while a host is at its politeness
+// limit, its sources stay unclaimed and the workers take sources of free
+// hosts. When ctx ends, no more sources are claimed; fetches in flight get
+// StopGrace to finish, then are abandoned and their leases released.
 func (c *Crawler) Once(ctx context.Context, everything bool) (Summary, error) {
 	var passStart time.Time
 	if everything {
 		passStart = c.cfg.Now()
 	}
+	work, stopWork := c.workContext(ctx)
+	defer stopWork()
 	var (
 		mu  sync.Mutex
 		sum Summary
 		wg  sync.WaitGroup
-		// Each finished source sends one token; there are never more
-		// unread tokens than sources in flight, hence never more than
-		// Concurrency.
-		settled  = make(chan struct{}, c.cfg.Concurrency)
+		// Each finished source sends its host; there are never more unread
+		// ones than sources in flight, hence never more than Concurrency.
+		settled  = make(chan string, c.cfg.Concurrency)
 		inFlight = 0
+		perHost  = map[string]int{}
 	)
 	finish := func(err error) (Summary, error) {
 		wg.Wait()
@@ -144,11 +175,17 @@ func (c *Crawler) Once(ctx context.Context, everything bool) (Summary, error) {
 		defer mu.Unlock()
 		return sum, err
 	}
+	done := func(host string) {
+		inFlight--
+		if perHost[host]--; perHost[host] <= 0 {
+			delete(perHost, host)
+		}
+	}
 	for {
 		for drained := false; !drained; {
 			select {
-			case <-settled:
-				inFlight--
+			case host := <-settled:
+				done(host)
 			default:
 				drained = true
 			}
@@ -157,13 +194,25 @@ func (c *Crawler) Once(ctx context.Context, everything bool) (Summary, error) {
 			return finish(err)
 		}
 		if inFlight == c.cfg.Concurrency {
-			if err := waitOne(ctx, settled); err != nil {
+			host, err := waitOne(ctx, settled, time.Time{})
+			if err != nil {
 				return finish(err)
 			}
-			inFlight--
+			done(host)
 			continue
 		}
-		claimed, err := c.cfg.Store.ClaimDueSources(ctx, c.cfg.Worker, c.cfg.Now(), c.cfg.Lease, c.cfg.Concurrency-inFlight, passStart)
+		busy, burst, freeAt := c.busyHosts()
+		req := revue.ClaimRequest{Worker: c.cfg.Worker, Now: c.cfg.Now(), Lease: c.cfg.Lease,
+			Limit: c.cfg.Concurrency - inFlight, EveryFetchedBefore: passStart,
+			SkipHosts: busy, PerHost: burst}
+		claimed, err := c.cfg.Store.ClaimDueSources(ctx, req)
+		if err == nil && len(claimed) == 0 && inFlight == 0 && len(busy) > 0 {
+			// Nothing due on a free host and no fetch of ours running: if
+			// anything is due at all, it is on a busy host; take one and
+			// let it wait for its turn there.
+			req.SkipHosts, req.Limit = nil, 1
+			claimed, err = c.cfg.Store.ClaimDueSources(ctx, req)
+		}
 		if err != nil {
 			return finish(fmt.Errorf("claiming due sources: %w", err))
 		}
@@ -171,20 +220,25 @@ func (c *Crawler) Once(ctx context.Context, everything bool) (Summary, error) {
 			if inFlight == 0 {
 				return finish(nil)
 			}
-			// Another worker's lease may expire or a source of ours may
-			// be retried; look again once one in flight has finished.
-			if err := waitOne(ctx, settled); err != nil {
+			// Due sources may wait on busy hosts: look again when one of
+			// ours finishes or a pausing host is free.
+			host, err := waitOne(ctx, settled, freeAt)
+			if err != nil {
 				return finish(err)
 			}
-			inFlight--
+			if host != "" {
+				done(host)
+			}
 			continue
 		}
 		for _, src := range claimed {
+			host := cmp.Or(src.Host, revue.HostOf(src.FeedURL))
 			inFlight++
+			perHost[host]++
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				res := c.CrawlSource(ctx, src)
+				res := c.CrawlSource(work, src)
 				mu.Lock()
 				sum.Sources++
 				sum.Articles += len(res.New)
@@ -195,18 +249,54 @@ func (c *Crawler) Once(ctx context.Context, everything bool) (Summary, error) {
 				if c.cfg.SourceDone != nil {
 					c.cfg.SourceDone(res)
 				}
-				settled <- struct{}{}
+				settled <- host
 			}()
 		}
 	}
 }
 
-func waitOne(ctx context.Context, settled <-chan struct{}) error {
+// busyHosts asks the fetcher which hosts are at their limit and how many
+// requests a free host takes at once; nothing when the fetcher does not
+// pace hosts (then every claim is host-blind).
+func (c *Crawler) busyHosts() (busy []string, burst int, next time.Time) {
+	pacer, ok := c.cfg.Fetcher.(HostPacer)
+	if !ok {
+		return nil, 0, time.Time{}
+	}
+	busy, next = pacer.BusyHosts()
+	return busy, pacer.HostBurst(), next
+}
+
+// workContext is the context fetches run in: it outlives ctx by StopGrace,
+// so a stop lets fetches in flight finish but never waits for long.
+func (c *Crawler) workContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(c.cfg.StopGrace, cancel)
+		context.AfterFunc(work, func() { t.Stop() })
+	})
+	return work, func() {
+		stop()
+		cancel()
+	}
+}
+
+// waitOne waits for a source of ours to finish (its host), for ctx to end,
+// or, when wakeAt is set, until then ("" and nil).
+func waitOne(ctx context.Context, settled <-chan string, wakeAt time.Time) (string, error) {
+	var wake <-chan time.Time
+	if !wakeAt.IsZero() {
+		t := time.NewTimer(max(time.Until(wakeAt), time.Millisecond))
+		defer t.Stop()
+		wake = t.C
+	}
 	select {
-	case <-settled:
-		return nil
+	case host := <-settled:
+		return host, nil
+	case <-wake:
+		return "", nil
 	case <-ctx.Done():
-		return ctx.Err()
+		return "", ctx.Err()
 	}
 }
 
@@ -234,7 +324,9 @@ func (c *Crawler) Run(ctx context.Context) error {
 // CrawlSource fetches one source's feed, stores its new items and records
 // the outcome. The source must be leased to this worker. The returned
 // error is about the source (its feed could not be read); failing to write
-// the outcome is logged and also returned.
+// the outcome is logged and also returned. When ctx ends mid-fetch the
+// fetch is abandoned without counting against the source, and the lease is
+// released for another worker.
 func (c *Crawler) CrawlSource(ctx context.Context, src revue.Source) Result {
 	start := c.cfg.Now()
 	res := Result{Source: src}
@@ -258,40 +350,56 @@ func (c *Crawler) CrawlSource(ctx context.Context, src revue.Source) Result {
 	}
 	if err == nil && parsed != nil {
 		res.Seen = len(parsed.Items)
-		res.New, err = c.cfg.Store.SaveArticles(ctx, src.ID, articlesFrom(parsed, src), c.cfg.Now())
+		var articles []revue.Article
+		var notes []string
+		articles, notes = articlesFrom(parsed, src, resp.LastModified, start)
+		res.Warning = strings.Join(append(slices.Clone(parsed.Notes), notes...), "; ")
+		var saved revue.SaveResult
+		saved, err = c.cfg.Store.SaveArticles(ctx, src.ID, articles, c.cfg.Now())
 		if err != nil {
 			err = fmt.Errorf("saving articles of %s: %w", src.FeedURL, err)
 		}
+		res.New, res.Credited = saved.New, len(saved.Credited)
 	}
 	res.Err = err
 	res.Status = out.Status
 	out.ItemsSeen, out.ItemsNew = res.Seen, len(res.New)
+	out.Warning = res.Warning
 	c.schedule(&out, src, resp, parsed, err)
 	end := c.cfg.Now()
 	out.Duration = end.Sub(start)
 	res.Duration = out.Duration
 
+	// Past this point the work is written whatever happens to ctx: the
+	// outcome must be recorded after a fetch that succeeded, or its
+	// articles would look unrecorded.
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	if ctx.Err() != nil && err != nil {
 		// The process is stopping, not the source failing: recording an
 		// error would count against the source and push its next fetch
-		// back. Its lease lapses and another worker takes it.
-		c.cfg.Logger.Info("fetch abandoned while stopping", "source", src.ID, "url", src.FeedURL)
+		// back. Its lease is handed back so another worker takes it now.
+		c.cfg.Logger.Info("fetch abandoned while stopping; lease released", "source", src.ID, "url", src.FeedURL)
 		res.Err = fmt.Errorf("abandoned while stopping: %w", ctx.Err())
+		if rerr := c.cfg.Store.ReleaseLease(bg, c.cfg.Worker, src.ID); rerr != nil {
+			c.cfg.Logger.Error("releasing a lease failed; it will lapse", "source", src.ID, "err", rerr)
+		}
 		return res
 	}
-	// The outcome must be written even when the pass is being cancelled
-	// after the fetch succeeded, or the articles would look unrecorded.
-	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	if rerr := c.cfg.Store.RecordFetch(recordCtx, out); rerr != nil {
+	if rerr := c.cfg.Store.RecordFetch(bg, out); rerr != nil {
 		c.cfg.Logger.Error("recording a fetch failed", "source", src.ID, "err", rerr)
 		res.Err = errors.Join(res.Err, fmt.Errorf("recording the fetch of %s: %w", src.FeedURL, rerr))
 	}
 	c.cfg.Metrics.observe(res, out)
-	if err != nil {
+	switch {
+	case err != nil:
 		c.cfg.Logger.Warn("source failed", "source", src.ID, "url", src.FeedURL, "err", err)
-	} else {
-		c.cfg.Logger.Debug("source fetched", "source", src.ID, "new", len(res.New), "seen", res.Seen, "status", out.Status)
+	case res.Warning != "":
+		c.cfg.Logger.Warn("source read in part", "source", src.ID, "url", src.FeedURL, "warning", res.Warning,
+			"new", len(res.New), "credited", res.Credited)
+	default:
+		c.cfg.Logger.Debug("source fetched", "source", src.ID, "new", len(res.New), "credited", res.Credited,
+			"seen", res.Seen, "status", out.Status)
 	}
 	return res
 }
@@ -315,9 +423,12 @@ func (c *Crawler) schedule(out *revue.FetchOutcome, src revue.Source, resp *fetc
 	p := c.cfg.Policy
 	out.ItemsPerDay = src.ItemsPerDay
 	if parsed != nil {
+		// Only the feed's own dates say how fast it publishes.
 		dates := make([]time.Time, 0, len(parsed.Items))
 		for _, it := range parsed.Items {
-			dates = append(dates, it.PublishedAt)
+			if !it.PublishedAt.IsZero() {
+				dates = append(dates, it.PublishedAt)
+			}
 		}
 		if rate, ok := itemsPerDay(dates, now); ok {
 			out.ItemsPerDay = blendRate(src.ItemsPerDay, rate)
@@ -338,7 +449,14 @@ func (c *Crawler) schedule(out *revue.FetchOutcome, src revue.Source, resp *fetc
 	}
 	out.Err = err.Error()
 	failures := src.ConsecutiveFailures + 1
-	wait := p.backoff(out.Interval, failures)
+	base := out.Interval
+	if src.LastSuccessAt.IsZero() {
+		// A source never read has no known rate: its interval is the
+		// longest one, and backing off from there would leave a source
+		// added today alone for a day after one hiccup.
+		base = p.MinInterval
+	}
+	wait := p.backoff(base, failures)
 	var se *fetch.StatusError
 	if errors.As(err, &se) {
 		out.Status = se.Status
@@ -361,27 +479,36 @@ func (c *Crawler) jitter(d time.Duration) time.Duration {
 	return c.cfg.Policy.jittered(d, c.rng)
 }
 
-// articlesFrom maps parsed items to articles of src. Each item's language
-// was detected by the parser with the source's setting as the hint.
-func articlesFrom(f *feed.Feed, src revue.Source) []revue.Article {
+// articlesFrom maps the showable items of f to articles of src, each item's
+// language detected by the parser with the source's setting as the hint,
+// and dates the undated ones (see dateUndated). It returns notes about
+// items left out.
+func articlesFrom(f *feed.Feed, src revue.Source, lastModified string, fetched time.Time) ([]revue.Article, []string) {
+	dates, estimated := dateUndated(f, src, lastModified, fetched)
 	articles := make([]revue.Article, 0, len(f.Items))
-	for _, it := range f.Items {
+	hidden := 0
+	for i, it := range f.Items {
+		if !it.Showable() {
+			hidden++
+			continue
+		}
 		title := it.Title
 		if title == "" {
 			title = firstWords(it.Summary, 12)
 		}
 		a := revue.Article{
-			SourceID:     src.ID,
-			GUID:         it.GUID,
-			URL:          it.URL,
-			CanonicalURL: it.CanonicalURL,
-			Title:        title,
-			Summary:      it.Summary,
-			ContentHTML:  it.ContentHTML,
-			Byline:       it.Author,
-			Lang:         cmp.Or(it.Lang, src.Lang),
-			Section:      src.Section,
-			PublishedAt:  it.PublishedAt,
+			SourceID:      src.ID,
+			GUID:          it.GUID,
+			URL:           it.URL,
+			CanonicalURL:  it.CanonicalURL,
+			Title:         title,
+			Summary:       it.Summary,
+			ContentHTML:   it.ContentHTML,
+			Byline:        it.Author,
+			Lang:          cmp.Or(it.Lang, src.Lang),
+			Section:       src.Section,
+			PublishedAt:   dates[i],
+			DateEstimated: estimated[i],
 		}
 		if src.Region != "" {
 			a.Regions = []string{src.Region}
@@ -391,7 +518,18 @@ func articlesFrom(f *feed.Feed, src revue.Source) []revue.Article {
 		}
 		articles = append(articles, a)
 	}
-	return articles
+	var notes []string
+	if hidden > 0 {
+		notes = append(notes, fmt.Sprintf("%d %s with neither title, link, text nor image left out", hidden, plural(hidden, "item", "items")))
+	}
+	return articles, notes
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func firstWords(s string, n int) string {

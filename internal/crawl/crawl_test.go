@@ -131,11 +131,39 @@ func newHarness(t *testing.T) *harness {
 
 func (h *harness) crawler(t *testing.T, worker string) *Crawler {
 	t.Helper()
-	c, err := New(Config{Store: h.store, Fetcher: h.fetch, Worker: worker, Concurrency: 4, Now: h.clock.Now, Seed: 1})
+	return h.crawlerWith(t, worker, nil)
+}
+
+// crawlerWith builds a crawler of the harness, its Config changed by edit.
+func (h *harness) crawlerWith(t *testing.T, worker string, edit func(*Config)) *Crawler {
+	t.Helper()
+	cfg := Config{Store: h.store, Fetcher: h.fetch, Worker: worker, Concurrency: 4, Now: h.clock.Now, Seed: 1}
+	if edit != nil {
+		edit(&cfg)
+	}
+	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// articles lists every stored article, newest first.
+func (h *harness) articles(t *testing.T) []revue.Article {
+	t.Helper()
+	var out []revue.Article
+	q := revue.ArticleQuery{Limit: 500}
+	for {
+		page, err := h.store.ListArticles(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, page.Items...)
+		if page.Next.IsZero() {
+			return out
+		}
+		q.Cursor = page.Next
+	}
 }
 
 func (h *harness) add(t *testing.T, name, url, lang string) revue.Source {
@@ -392,39 +420,69 @@ func TestBackoffDoublesAndCaps(t *testing.T) {
 	}
 }
 
-func TestJitterStaysWithinBounds(t *testing.T) {
-	h := newHarness(t)
-	c := h.crawler(t, "w")
-	for range 1000 {
-		d := c.jitter(time.Hour)
-		if d < 54*time.Minute || d > 66*time.Minute {
-			t.Fatalf("jittered hour = %v, outside ±10%%", d)
-		}
+// Stopping lets a fetch in flight finish within the grace period and store
+// its items; past it the fetch is abandoned, nothing is held against the
+// source, and its lease is handed back so another worker takes it at once.
+func TestStoppingFinishesOrAbandonsInFlight(t *testing.T) {
+	cases := []struct {
+		name      string
+		answerIn  time.Duration // how long the server takes once the stop is asked
+		grace     time.Duration
+		wantSaved bool
+	}{
+		{"answer within the grace period is stored", 50 * time.Millisecond, 20 * time.Second, true},
+		{"no answer within the grace period: abandoned", time.Hour, 300 * time.Millisecond, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			arrived := make(chan struct{}, 1)
+			feed := fixture(t, "telquel-fr.xml")
+			srv := newFeedServer(t, map[string]http.HandlerFunc{
+				"/slow.xml": func(w http.ResponseWriter, r *http.Request) {
+					arrived <- struct{}{}
+					select {
+					case <-time.After(tc.answerIn):
+						feed(w, r)
+					case <-r.Context().Done():
+					}
+				},
+			})
+			src := h.add(t, "Slow", srv.URL+"/slow.xml", "")
+			ctx, cancel := context.WithCancel(context.Background())
+			go func() {
+				<-arrived
+				cancel()
+			}()
+			c := h.crawlerWith(t, "w1", func(cfg *Config) { cfg.StopGrace = tc.grace })
+			if _, err := c.Once(ctx, false); !errors.Is(err, context.Canceled) {
+				t.Fatalf("Once = %v, want the cancellation", err)
+			}
+			got := h.source(t, src.ID)
+			if got.ConsecutiveFailures != 0 || got.LastError != "" {
+				t.Errorf("after a stop: failures %d, error %q; want none held against the source", got.ConsecutiveFailures, got.LastError)
+			}
+			stored := len(h.articles(t))
+			if tc.wantSaved != (stored > 0) || tc.wantSaved == got.LastFetchAt.IsZero() {
+				t.Errorf("after a stop: %d articles stored, last fetch %v; want stored=%v", stored, got.LastFetchAt, tc.wantSaved)
+			}
+			if tc.wantSaved {
+				return
+			}
+			// The lease was released: another worker claims the source at
+			// once, long before the lease would have lapsed.
+			claimed, err := h.store.ClaimDueSources(context.Background(), revue.ClaimRequest{Worker: "w2", Now: h.clock.Now(), Lease: time.Minute, Limit: 10})
+			if err != nil || len(claimed) != 1 || claimed[0].ID != src.ID {
+				t.Errorf("another worker's claim right after the stop: %v, %v; want source %d", sourceNames(claimed), err, src.ID)
+			}
+		})
 	}
 }
 
-// Stopping the process mid-fetch is not the source's fault: nothing is
-// held against it.
-func TestStoppingDoesNotCountAsAFailure(t *testing.T) {
-	h := newHarness(t)
-	arrived := make(chan struct{}, 1)
-	srv := newFeedServer(t, map[string]http.HandlerFunc{
-		"/slow.xml": func(w http.ResponseWriter, r *http.Request) {
-			arrived <- struct{}{}
-			<-r.Context().Done()
-		},
-	})
-	src := h.add(t, "Slow", srv.URL+"/slow.xml", "")
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		<-arrived
-		cancel()
-	}()
-	if _, err := h.crawler(t, "w1").Once(ctx, false); !errors.Is(err, context.Canceled) {
-		t.Fatalf("Once = %v, want the cancellation", err)
+func sourceNames(sources []revue.Source) []string {
+	var out []string
+	for _, s := range sources {
+		out = append(out, s.Name)
 	}
-	got := h.source(t, src.ID)
-	if got.ConsecutiveFailures != 0 || got.LastError != "" || !got.LastFetchAt.IsZero() {
-		t.Errorf("after a stop: failures %d, error %q, last fetch %v; want the source untouched", got.ConsecutiveFailures, got.LastError, got.LastFetchAt)
-	}
+	return out
 }

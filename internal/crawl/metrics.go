@@ -11,6 +11,8 @@ import (
 type Metrics struct {
 	fetches  *prometheus.CounterVec
 	articles prometheus.Counter
+	credited prometheus.Counter
+	partial  prometheus.Counter
 	duration prometheus.Histogram
 }
 
@@ -25,13 +27,21 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "revue_articles_stored_total",
 			Help: "New articles stored by this process.",
 		}),
+		credited: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "revue_articles_credited_total",
+			Help: "Items already stored under another article (another outlet's, or re-sent), credited to it.",
+		}),
+		partial: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "revue_feed_partial_reads_total",
+			Help: "Feed fetches read only in part or repaired (cut off, malformed XML recovered, items left out).",
+		}),
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "revue_feed_fetch_seconds",
 			Help:    "Time to fetch, parse and store one feed.",
 			Buckets: prometheus.ExponentialBuckets(0.05, 2, 10),
 		}),
 	}
-	for _, c := range []prometheus.Collector{m.fetches, m.articles, m.duration} {
+	for _, c := range []prometheus.Collector{m.fetches, m.articles, m.credited, m.partial, m.duration} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -52,5 +62,9 @@ func (m *Metrics) observe(res Result, out revue.FetchOutcome) {
 	}
 	m.fetches.WithLabelValues(outcome).Inc()
 	m.articles.Add(float64(len(res.New)))
+	m.credited.Add(float64(res.Credited))
+	if res.Warning != "" {
+		m.partial.Inc()
+	}
 	m.duration.Observe(res.Duration.Seconds())
 }

@@ -35,7 +35,13 @@ type Feed struct {
 	SiteURL string
 	Lang    string
 	TTL     time.Duration // RSS <ttl>; zero when absent
+	// Updated is the channel's own date (lastBuildDate, pubDate, updated);
+	// zero when absent.
+	Updated time.Time
 	Items   []Item
+	// Notes are words about repairs or a partial read; empty for a clean
+	// document.
+	Notes []string
 }
 
 // Item is one normalised feed entry.
@@ -336,6 +342,12 @@ func normaliseItem(san *sanitize.Sanitizer, gi *gofeed.Item, base, feedLang stri
 	it.Images = images(san, gi, base, body)
 	it.Categories = categories(san, gi.Categories)
 	return it, true
+}
+
+// Showable reports whether the item has anything a reader could see: a
+// title, a link, text or an image.
+func (it Item) Showable() bool {
+	return it.Title != "" || it.URL != "" || it.Summary != "" || it.ContentHTML != "" || len(it.Images) > 0
 }
 
 func itemLink(gi *gofeed.Item, base string) string {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"revue"
 )
 
 // Kind says what is being fetched; it picks the size limit, the Accept
@@ -63,6 +65,11 @@ type Config struct {
 	MaxImageBytes        int64         // decompressed (10 MiB)
 	MaxRedirects         int           // (5); negative follows none
 	RobotsTTL            time.Duration // robots.txt cache per scheme+host (1h)
+
+	// CrawlDelays, when set, keeps each host's robots.txt Crawl-delay where
+	// every worker process sees it and restarts find it (the store): a
+	// Crawl-delay learned by one worker spaces the requests of all.
+	CrawlDelays CrawlDelays
 
 	// Test seams (nil = real): the SSRF guard can be unit-tested with stubs
 	// without sending any traffic.
@@ -124,6 +131,13 @@ func (cfg Config) withDefaults() Config {
 	return cfg
 }
 
+// CrawlDelays keeps robots.txt Crawl-delays per host (revue.HostOf form);
+// revue.Store implements it.
+type CrawlDelays interface {
+	HostCrawlDelay(ctx context.Context, host string) (time.Duration, error)
+	SetHostCrawlDelay(ctx context.Context, host string, delay time.Duration, now time.Time) error
+}
+
 // Client is safe for concurrent use; share one per process so that the
 // per-host limits hold across all callers.
 type Client struct {
@@ -132,6 +146,7 @@ type Client struct {
 	hosts  *hostLimiter
 	global chan struct{}
 	robots *robotsCache
+	shared *sharedDelays // nil without Config.CrawlDelays
 }
 
 // New checks cfg and builds a Client.
@@ -188,7 +203,27 @@ func New(cfg Config) (*Client, error) {
 		hosts:  newHostLimiter(cfg.HostConcurrency, cfg.HostDelay),
 		global: make(chan struct{}, cfg.GlobalConcurrency),
 		robots: newRobotsCache(cfg.RobotsTTL),
+		shared: newSharedDelays(cfg.CrawlDelays),
 	}, nil
+}
+
+// BusyHosts lists the hosts (revue.HostOf form) a request would wait for
+// now: as many requests in flight as allowed, or their pause since the
+// last request not over. next is the earliest time one of the pausing hosts
+// is free again (zero when none is pausing). A crawler asks this before
+// claiming work, so that no worker sits behind one host's pause while other
+// hosts are free.
+func (c *Client) BusyHosts() (busy []string, next time.Time) {
+	return c.hosts.busy(time.Now())
+}
+
+// HostBurst is how many requests may start at once on a free host: one when
+// requests to a host are spaced (HostDelay), else HostConcurrency.
+func (c *Client) HostBurst() int {
+	if c.cfg.HostDelay > 0 {
+		return 1
+	}
+	return c.cfg.HostConcurrency
 }
 
 // Close releases idle connections.
@@ -291,6 +326,7 @@ func isRedirect(status int) bool {
 // the validated target in next.
 func (c *Client) hop(ctx context.Context, u *url.URL, r Request, limit int64) (resp *Response, next *url.URL, err error) {
 	target := u.Redacted()
+	c.shared.refresh(ctx, c.hosts, hostKey(u))
 	release, err := c.hosts.acquire(ctx, hostKey(u))
 	if err != nil {
 		return nil, nil, fmt.Errorf("fetching %s: waiting for a turn at %s: %w", target, u.Host, err)
@@ -478,16 +514,7 @@ func acceptFor(k Kind) string {
 
 // hostKey names a host for the politeness limits: lower-case, explicit port,
 // so example.com and example.com:443 share one limiter.
-func hostKey(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		port = "80"
-		if strings.EqualFold(u.Scheme, "https") {
-			port = "443"
-		}
-	}
-	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
-}
+func hostKey(u *url.URL) string { return revue.HostKey(u) }
 
 // byteSize writes a limit the way a person reads it: 16 MiB, 500 KiB.
 func byteSize(n int64) string {

@@ -111,6 +111,27 @@ func (l *hostLimiter) acquire(ctx context.Context, host string) (release func(),
 	return release, nil
 }
 
+// busy lists the hosts at their limit at now, and the earliest time one of
+// those pausing between requests may start again.
+func (l *hostLimiter) busy(now time.Time) ([]string, time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var hosts []string
+	var next time.Time
+	for h, s := range l.hosts {
+		full := len(s.sem) >= l.concurrency
+		pausing := s.nextStart.After(now)
+		if !full && !pausing {
+			continue
+		}
+		hosts = append(hosts, h)
+		if pausing && !full && (next.IsZero() || s.nextStart.Before(next)) {
+			next = s.nextStart
+		}
+	}
+	return hosts, next
+}
+
 // size reports how many hosts are tracked (for tests of expiry).
 func (l *hostLimiter) size() int {
 	l.mu.Lock()

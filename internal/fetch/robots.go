@@ -111,7 +111,13 @@ func isClosed(ch chan struct{}) bool {
 func (c *Client) checkRobots(ctx context.Context, u *url.URL) error {
 	robotsURL := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
 	e, err := c.robots.get(ctx, robotsURL.Scheme+"://"+hostKey(u), func(ctx context.Context) (*robotstxt.RobotsData, error) {
-		return c.loadRobots(ctx, robotsURL)
+		data, err := c.loadRobots(ctx, robotsURL)
+		if err == nil {
+			// Fresh rules: tell the other workers, also that a Crawl-delay
+			// is gone.
+			c.shared.publish(ctx, c.hosts, hostKey(u), data.FindGroup(robotsAgent).CrawlDelay)
+		}
+		return data, err
 	})
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", robotsURL, err)

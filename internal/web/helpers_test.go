@@ -151,10 +151,11 @@ func (e *testEnv) save(t testing.TB, src revue.Source, articles ...revue.Article
 			articles[i].CanonicalURL = articles[i].URL
 		}
 	}
-	saved, err := e.store.SaveArticles(context.Background(), src.ID, articles, testNow)
+	res, err := e.store.SaveArticles(context.Background(), src.ID, articles, testNow)
 	if err != nil {
 		t.Fatalf("saving articles: %v", err)
 	}
+	saved := res.New
 	if len(saved) != len(articles) {
 		t.Fatalf("saved %d of %d articles", len(saved), len(articles))
 	}

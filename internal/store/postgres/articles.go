@@ -26,37 +26,97 @@ const articlesChannel = "revue_articles"
 // covers both. The ID is drawn beforehand so story_id starts as the
 // article's own ID.
 const insertArticle = `INSERT INTO articles (id, story_id, source_id, guid, url, canonical_url,
-		title, summary, content_html, byline, lang, section, published_at, fetched_at)
-	VALUES ($1, $1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13)
+		title, summary, content_html, byline, lang, section, published_at, date_estimated, fetched_at)
+	VALUES ($1, $1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13, $14)
 	ON CONFLICT DO NOTHING
 	RETURNING id`
 
-// SaveArticles stores the new articles of one source in one transaction and
-// returns those really inserted, with IDs, StoryID and Images filled.
-func (s *Store) SaveArticles(ctx context.Context, sourceID int64, articles []revue.Article, now time.Time) ([]revue.Article, error) {
+// SaveArticles stores the new articles of one source and credits the items
+// already stored under another article, in one transaction.
+func (s *Store) SaveArticles(ctx context.Context, sourceID int64, articles []revue.Article, now time.Time) (revue.SaveResult, error) {
 	if len(articles) == 0 {
-		return nil, nil
+		return revue.SaveResult{}, nil
 	}
-	var saved []revue.Article
+	var res revue.SaveResult
 	err := withRetry(ctx, func() error {
 		return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 			var err error
-			saved, err = saveArticles(ctx, tx, sourceID, articles, micro(now))
+			res, err = saveArticles(ctx, tx, sourceID, articles, micro(now))
 			return err
 		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("saving %d articles of source %d: %w", len(articles), sourceID, err)
+		return revue.SaveResult{}, fmt.Errorf("saving %d articles of source %d: %w", len(articles), sourceID, err)
 	}
-	return saved, nil
+	return res, nil
 }
 
-func saveArticles(ctx context.Context, tx pgx.Tx, sourceID int64, articles []revue.Article, now time.Time) ([]revue.Article, error) {
-	// Round trip 1: the source's name and which articles are already
-	// stored. Most items of a feed are, on every fetch after the first;
-	// leaving them out here keeps the ID sequence from racing ahead of the
-	// articles (a default is drawn even for a row ON CONFLICT skips), which
-	// keeps live readers' look-back window meaningful.
+// holdersOf reads the articles holding each of urls.
+func holdersOf(ctx context.Context, tx pgx.Tx, urls []string) (map[string]revue.ArticleHolder, error) {
+	holders := map[string]revue.ArticleHolder{}
+	if len(urls) == 0 {
+		return holders, nil
+	}
+	rows, _ := tx.Query(ctx, `SELECT canonical_url, id, source_id, guid, title FROM articles WHERE canonical_url = ANY($1)`, urls)
+	var url string
+	var h revue.ArticleHolder
+	_, err := pgx.ForEachRow(rows, []any{&url, &h.ID, &h.SourceID, &h.GUID, &h.Title}, func() error {
+		holders[url] = h
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("looking up the articles holding %d links: %w", len(urls), err)
+	}
+	return holders, nil
+}
+
+// savePlan sorts a batch into articles to insert and items to credit.
+type savePlan struct {
+	sourceID   int64
+	sourceName string
+	now        time.Time
+	known      map[string]bool // GUIDs of this source already stored or planned
+	fresh      []revue.Article
+	// creditTo holds items to credit to an article of fresh, whose ID is
+	// known only once drawn: index into fresh.
+	creditTo map[int][]revue.Article
+	credits  []revue.Credit
+}
+
+// place decides what becomes of item a, given the article holding its link
+// (if any): credit it, or insert it, holding the link or not.
+func (p *savePlan) place(a revue.Article, holder revue.ArticleHolder, held bool, claimed map[string]int) {
+	if a.CanonicalURL != "" {
+		if held {
+			if revue.IsRepublication(holder, p.sourceID, a) {
+				p.credits = append(p.credits, p.credit(holder.ID, a))
+				return
+			}
+			a.CanonicalURL = ""
+		} else if j, ok := claimed[a.CanonicalURL]; ok {
+			if revue.IsRepublication(revue.ArticleHolder{SourceID: p.sourceID, Title: p.fresh[j].Title}, p.sourceID, a) {
+				p.creditTo[j] = append(p.creditTo[j], a)
+				return
+			}
+			a.CanonicalURL = ""
+		} else {
+			claimed[a.CanonicalURL] = len(p.fresh)
+		}
+	}
+	p.fresh = append(p.fresh, a)
+}
+
+func (p *savePlan) credit(articleID int64, a revue.Article) revue.Credit {
+	return revue.Credit{ArticleID: articleID, SourceID: p.sourceID, SourceName: p.sourceName, GUID: a.GUID, URL: a.URL, SeenAt: p.now}
+}
+
+func saveArticles(ctx context.Context, tx pgx.Tx, sourceID int64, articles []revue.Article, now time.Time) (revue.SaveResult, error) {
+	// Round trip 1: the source's name, which items are already stored, and
+	// which articles hold their links. Most items of a feed are stored, on
+	// every fetch after the first; leaving them out here keeps the ID
+	// sequence from racing ahead of the articles (a default is drawn even
+	// for a row ON CONFLICT skips), which keeps live readers' look-back
+	// window meaningful.
 	guids := make([]string, 0, len(articles))
 	canonicals := make([]string, 0, len(articles))
 	for _, a := range articles {
@@ -67,24 +127,23 @@ func saveArticles(ctx context.Context, tx pgx.Tx, sourceID int64, articles []rev
 	}
 	batch := &pgx.Batch{}
 	batch.Queue("SELECT name FROM sources WHERE id = $1", sourceID)
-	batch.Queue(`SELECT guid, COALESCE(canonical_url, '') FROM articles
-		WHERE (source_id = $1 AND guid = ANY($2)) OR canonical_url = ANY($3)`, sourceID, guids, canonicals)
+	batch.Queue(`SELECT guid FROM articles WHERE source_id = $1 AND guid = ANY($2)
+		UNION SELECT guid FROM article_credits WHERE source_id = $1 AND guid = ANY($2)`, sourceID, guids)
 	results := tx.SendBatch(ctx, batch)
-	var sourceName string
-	err := results.QueryRow().Scan(&sourceName)
+	plan := savePlan{sourceID: sourceID, now: now, known: map[string]bool{}, creditTo: map[int][]revue.Article{}}
+	err := results.QueryRow().Scan(&plan.sourceName)
 	if errors.Is(err, pgx.ErrNoRows) {
 		results.Close()
-		return nil, fmt.Errorf("source %d: %w", sourceID, revue.ErrNotFound)
+		return revue.SaveResult{}, fmt.Errorf("source %d: %w", sourceID, revue.ErrNotFound)
 	}
 	if err != nil {
 		results.Close()
-		return nil, fmt.Errorf("reading source %d: %w", sourceID, err)
+		return revue.SaveResult{}, fmt.Errorf("reading source %d: %w", sourceID, err)
 	}
-	knownGUID, knownURL := map[string]bool{}, map[string]bool{}
 	rows, _ := results.Query()
-	var guid, canonical string
-	_, err = pgx.ForEachRow(rows, []any{&guid, &canonical}, func() error {
-		knownGUID[guid], knownURL[canonical] = true, true
+	var guid string
+	_, err = pgx.ForEachRow(rows, []any{&guid}, func() error {
+		plan.known[guid] = true
 		return nil
 	})
 	if err == nil {
@@ -92,76 +151,157 @@ func saveArticles(ctx context.Context, tx pgx.Tx, sourceID int64, articles []rev
 	}
 	if err != nil {
 		results.Close()
-		return nil, fmt.Errorf("looking up stored articles of source %d: %w", sourceID, err)
+		return revue.SaveResult{}, fmt.Errorf("looking up stored articles of source %d: %w", sourceID, err)
 	}
-	fresh := articles[:0:0]
+	holders, err := holdersOf(ctx, tx, canonicals)
+	if err != nil {
+		return revue.SaveResult{}, err
+	}
+	claimed := map[string]int{}
 	for _, a := range articles {
-		if !knownGUID[a.GUID] && (a.CanonicalURL == "" || !knownURL[a.CanonicalURL]) {
-			fresh = append(fresh, a)
+		if plan.known[a.GUID] {
+			continue
+		}
+		plan.known[a.GUID] = true
+		h, held := holders[a.CanonicalURL]
+		plan.place(a, h, held, claimed)
+	}
+
+	// Round trip 2: one ID per article to insert, drawn in the given order
+	// so IDs follow the feed.
+	fresh := plan.fresh
+	var ids []int64
+	if len(fresh) > 0 {
+		rows, _ = tx.Query(ctx, "SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, $1)", len(fresh))
+		ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return revue.SaveResult{}, fmt.Errorf("drawing article IDs: %w", err)
+		}
+		slices.Sort(ids)
+	}
+
+	// Round trip 3: every insert at once. An insert that takes a link
+	// another writer took meanwhile inserts nothing; it is placed again
+	// against that writer's article, and inserted without the link or
+	// credited (round trip 3b, only after such a race).
+	inserted := make([]bool, len(fresh))
+	pending := make([]int, len(fresh))
+	for i := range pending {
+		pending[i] = i
+	}
+	for attempt := 0; len(pending) > 0; attempt++ {
+		lost, err := insertArticles(ctx, tx, sourceID, fresh, ids, pending, inserted, now)
+		if err != nil {
+			return revue.SaveResult{}, err
+		}
+		pending = pending[:0]
+		if len(lost) == 0 {
+			break
+		}
+		if attempt > 0 {
+			return revue.SaveResult{}, fmt.Errorf("inserting articles: links kept being taken by other writers (%d left)", len(lost))
+		}
+		urls := make([]string, 0, len(lost))
+		for _, i := range lost {
+			urls = append(urls, fresh[i].CanonicalURL)
+		}
+		raced, err := holdersOf(ctx, tx, urls)
+		if err != nil {
+			return revue.SaveResult{}, err
+		}
+		for _, i := range lost {
+			h, held := raced[fresh[i].CanonicalURL]
+			waiting := plan.creditTo[i]
+			delete(plan.creditTo, i)
+			switch {
+			case held && h.SourceID == sourceID && h.GUID == fresh[i].GUID:
+				// A writer whose lease overlapped ours stored this very item.
+				continue
+			case !held:
+				// The link's holder went away again (its source was removed):
+				// nothing to credit; the item is gone with its source.
+				continue
+			case revue.IsRepublication(h, sourceID, fresh[i]):
+				plan.credits = append(plan.credits, plan.credit(h.ID, fresh[i]))
+				for _, w := range waiting {
+					plan.credits = append(plan.credits, plan.credit(h.ID, w))
+				}
+				continue
+			}
+			fresh[i].CanonicalURL = ""
+			pending = append(pending, i)
+			plan.creditTo[i] = waiting
 		}
 	}
-	articles = fresh
-	if len(articles) == 0 {
-		return nil, nil
+	var saved []revue.Article
+	for i, a := range fresh {
+		if !inserted[i] {
+			continue
+		}
+		a.ID, a.StoryID, a.SourceID, a.SourceName = ids[i], ids[i], sourceID, plan.sourceName
+		a.PublishedAt, a.FetchedAt = micro(a.PublishedAt), now
+		a.Regions = uniqueRegions(a.Regions)
+		saved = append(saved, a)
+		for _, w := range plan.creditTo[i] {
+			plan.credits = append(plan.credits, plan.credit(a.ID, w))
+		}
 	}
+	res := revue.SaveResult{Credited: plan.credits}
+	if len(saved) == 0 && len(plan.credits) == 0 {
+		return res, nil
+	}
+	var err2 error
+	res.New, err2 = linkSaved(ctx, tx, saved, plan.credits)
+	if err2 != nil {
+		return revue.SaveResult{}, err2
+	}
+	return res, nil
+}
 
-	// Round trip 2: one ID per remaining article, drawn in the given order
-	// so IDs follow the feed.
-	rows, _ = tx.Query(ctx, "SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, $1)", len(articles))
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("drawing article IDs: %w", err)
-	}
-	slices.Sort(ids)
-
-	// Round trip 3: every insert at once, in canonical URL order: writers
-	// racing on the same articles then wait on each other in one order and
-	// do not deadlock.
-	order := make([]int, len(articles))
-	for i := range order {
-		order[i] = i
-	}
+// insertArticles inserts fresh[i] for each i of which, in canonical URL
+// order (writers racing on the same links then wait on each other in one
+// order and do not deadlock), marking inserted. It returns the indexes whose
+// link another writer holds.
+func insertArticles(ctx context.Context, tx pgx.Tx, sourceID int64, fresh []revue.Article, ids []int64, which []int, inserted []bool, now time.Time) ([]int, error) {
+	order := slices.Clone(which)
 	slices.SortFunc(order, func(x, y int) int {
-		return cmp.Or(strings.Compare(articles[x].CanonicalURL, articles[y].CanonicalURL),
-			strings.Compare(articles[x].GUID, articles[y].GUID), x-y)
+		return cmp.Or(strings.Compare(fresh[x].CanonicalURL, fresh[y].CanonicalURL),
+			strings.Compare(fresh[x].GUID, fresh[y].GUID), x-y)
 	})
-	batch = &pgx.Batch{}
+	batch := &pgx.Batch{}
 	for _, i := range order {
-		a := articles[i]
+		a := fresh[i]
 		batch.Queue(insertArticle, ids[i], sourceID, a.GUID, a.URL, a.CanonicalURL, a.Title, a.Summary,
-			a.ContentHTML, a.Byline, a.Lang, a.Section, micro(a.PublishedAt), now)
+			a.ContentHTML, a.Byline, a.Lang, a.Section, micro(a.PublishedAt), a.DateEstimated, now)
 	}
-	results = tx.SendBatch(ctx, batch)
-	inserted := make([]bool, len(articles))
+	results := tx.SendBatch(ctx, batch)
+	defer results.Close()
+	var lost []int
 	for _, i := range order {
 		var id int64
 		err := results.QueryRow().Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
-			continue // already stored
-		}
-		if err != nil {
-			results.Close()
-			return nil, fmt.Errorf("inserting article %s: %w", articles[i].URL, err)
-		}
-		inserted[i] = true
-	}
-	var saved []revue.Article
-	for i, a := range articles {
-		if !inserted[i] {
+			// Either this (source, GUID) was stored by a writer whose lease
+			// overlapped ours (nothing to do), or the link was taken.
+			if fresh[i].CanonicalURL != "" {
+				lost = append(lost, i)
+			}
 			continue
 		}
-		a.ID, a.StoryID, a.SourceID, a.SourceName = ids[i], ids[i], sourceID, sourceName
-		a.PublishedAt, a.FetchedAt = micro(a.PublishedAt), now
-		a.Regions = uniqueRegions(a.Regions)
-		saved = append(saved, a)
+		if err != nil {
+			return nil, fmt.Errorf("inserting article %s: %w", fresh[i].URL, err)
+		}
+		inserted[i] = true
 	}
 	if err := results.Close(); err != nil {
 		return nil, fmt.Errorf("inserting articles: %w", err)
 	}
-	if len(saved) == 0 {
-		return nil, nil
-	}
+	return lost, nil
+}
 
+// linkSaved stores the images, regions and credits of a saved batch and
+// notifies live readers, returning saved with its images filled.
+func linkSaved(ctx context.Context, tx pgx.Tx, saved []revue.Article, credits []revue.Credit) ([]revue.Article, error) {
 	// Round trip 4: images. DO NOTHING (rather than an upsert) takes no lock
 	// on existing images, so writers sharing images never wait on each other.
 	var urls []string
@@ -176,11 +316,11 @@ func saveArticles(ctx context.Context, tx pgx.Tx, sourceID int64, articles []rev
 	urls = slices.Compact(urls)
 	images := map[string]revue.Image{}
 	if len(urls) > 0 {
-		batch = &pgx.Batch{}
+		batch := &pgx.Batch{}
 		batch.Queue(`INSERT INTO images (url) SELECT u FROM unnest($1::text[]) AS u ORDER BY u
 			ON CONFLICT (url) DO NOTHING`, urls)
 		batch.Queue(`SELECT id, url, status, reports FROM images WHERE url = ANY($1)`, urls)
-		results = tx.SendBatch(ctx, batch)
+		results := tx.SendBatch(ctx, batch)
 		if _, err := results.Exec(); err != nil {
 			results.Close()
 			return nil, fmt.Errorf("storing %d images: %w", len(urls), err)
@@ -230,7 +370,7 @@ func saveArticles(ctx context.Context, tx pgx.Tx, sourceID int64, articles []rev
 			regionName = append(regionName, region)
 		}
 	}
-	batch = &pgx.Batch{}
+	batch := &pgx.Batch{}
 	if len(linkArticle) > 0 {
 		batch.Queue(`INSERT INTO article_images (article_id, image_id, position)
 			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[])`, linkArticle, linkImage, linkPosition)
@@ -239,9 +379,26 @@ func saveArticles(ctx context.Context, tx pgx.Tx, sourceID int64, articles []rev
 		batch.Queue(`INSERT INTO article_regions (article_id, region)
 			SELECT * FROM unnest($1::bigint[], $2::text[])`, regionArticle, regionName)
 	}
-	batch.Queue("SELECT pg_notify($1, $2)", articlesChannel, strconv.FormatInt(maxID, 10))
+	if len(credits) > 0 {
+		var article, source []int64
+		var guid, url []string
+		var seen []time.Time
+		for _, c := range credits {
+			article, source = append(article, c.ArticleID), append(source, c.SourceID)
+			guid, url, seen = append(guid, c.GUID), append(url, c.URL), append(seen, c.SeenAt)
+		}
+		batch.Queue(`INSERT INTO article_credits (article_id, source_id, guid, url, seen_at)
+			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[])
+			ON CONFLICT DO NOTHING`, article, source, guid, url, seen)
+	}
+	if maxID > 0 {
+		batch.Queue("SELECT pg_notify($1, $2)", articlesChannel, strconv.FormatInt(maxID, 10))
+	}
+	if batch.Len() == 0 {
+		return saved, nil
+	}
 	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-		return nil, fmt.Errorf("linking images and regions: %w", err)
+		return nil, fmt.Errorf("linking images, regions and credits: %w", err)
 	}
 	return saved, nil
 }
@@ -261,7 +418,7 @@ func uniqueRegions(regions []string) []string {
 // source s, its regions and its images (as JSON, in position order).
 const articleColumns = `a.id, a.source_id, s.name, a.guid, a.url, COALESCE(a.canonical_url, ''),
 	a.title, a.summary, a.content_html, a.byline, a.lang, a.section, a.story_id,
-	a.published_at, a.fetched_at,
+	a.published_at, a.date_estimated, a.fetched_at,
 	ARRAY(SELECT r.region FROM article_regions r WHERE r.article_id = a.id ORDER BY r.region),
 	(SELECT json_agg(json_build_object('id', i.id, 'url', i.url, 'status', i.status, 'reports', i.reports)
 		ORDER BY ai.position)
@@ -276,7 +433,7 @@ func scanArticle(row pgx.Row) (revue.Article, error) {
 	)
 	err := row.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.GUID, &a.URL, &a.CanonicalURL,
 		&a.Title, &a.Summary, &a.ContentHTML, &a.Byline, &a.Lang, &a.Section, &a.StoryID,
-		&published, &fetched, &regions, &imagesJSON)
+		&published, &a.DateEstimated, &fetched, &regions, &imagesJSON)
 	if err != nil {
 		return revue.Article{}, err
 	}
@@ -314,6 +471,18 @@ func (s *Store) GetArticle(ctx context.Context, id int64) (revue.Article, error)
 	}
 	if err != nil {
 		return revue.Article{}, fmt.Errorf("reading article %d: %w", id, err)
+	}
+	rows, _ := s.pool.Query(ctx, `SELECT c.article_id, c.source_id, s.name, c.guid, c.url, c.seen_at
+		FROM article_credits c JOIN sources s ON s.id = c.source_id
+		WHERE c.article_id = $1 ORDER BY c.seen_at, c.source_id, c.guid`, id)
+	var c revue.Credit
+	var seen pgtype.Timestamptz
+	if _, err := pgx.ForEachRow(rows, []any{&c.ArticleID, &c.SourceID, &c.SourceName, &c.GUID, &c.URL, &seen}, func() error {
+		c.SeenAt = goTime(seen)
+		a.Credits = append(a.Credits, c)
+		return nil
+	}); err != nil {
+		return revue.Article{}, fmt.Errorf("reading the credits of article %d: %w", id, err)
 	}
 	return a, nil
 }
@@ -383,6 +552,7 @@ func listArticlesSQL(q revue.ArticleQuery, limit int) (string, []any) {
 const tickerSQL = `SELECT a.id, a.source_id, s.name, a.title, a.url, a.lang,
 		a.section, a.story_id, a.published_at
 	FROM (SELECT id, source_id, title, url, lang, section, story_id, published_at FROM articles
+		WHERE NOT date_estimated
 		ORDER BY published_at DESC, id DESC LIMIT $1) a
 	JOIN sources s ON s.id = a.source_id
 	ORDER BY a.published_at DESC, a.id DESC`

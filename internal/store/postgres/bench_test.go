@@ -124,7 +124,7 @@ func BenchmarkSaveArticles(b *testing.B) {
 			batch[i].Regions = []string{"casablanca-settat"}
 			batch[i].Images = []revue.Image{{URL: "https://img.example/" + key + ".jpg"}}
 		}
-		saved, err := s.SaveArticles(ctx, src.ID, batch, base)
+		saved, err := newArticles(s.SaveArticles(ctx, src.ID, batch, base))
 		if err != nil {
 			b.Fatal(err)
 		}

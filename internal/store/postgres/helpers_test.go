@@ -126,3 +126,6 @@ func addSource(t testing.TB, s *Store, name string) revue.Source {
 	}
 	return src
 }
+
+// newArticles keeps what SaveArticles inserted.
+func newArticles(res revue.SaveResult, err error) ([]revue.Article, error) { return res.New, err }

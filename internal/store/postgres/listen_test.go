@@ -47,7 +47,7 @@ func TestListenArticlesAcrossProcesses(t *testing.T) {
 	}
 	save := func(key string) int64 {
 		t.Helper()
-		saved, err := writer.SaveArticles(ctx, src.ID, []revue.Article{article(key, base), article(key+"-b", base)}, base)
+		saved, err := newArticles(writer.SaveArticles(ctx, src.ID, []revue.Article{article(key, base), article(key+"-b", base)}, base))
 		if err != nil || len(saved) != 2 {
 			t.Fatalf("saving: %v, %v", saved, err)
 		}

@@ -137,10 +137,34 @@ func (s *Store) Migrate(ctx context.Context) error {
 				return fmt.Errorf("recording migration %s: %w", m.name, err)
 			}
 		}
-		return nil
+		return fillSourceHosts(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("migrating PostgreSQL at %s: %w", s.where, err)
+	}
+	return nil
+}
+
+// fillSourceHosts sets the host of sources stored before sources had one,
+// with the same URL parsing as every later write (revue.HostOf).
+func fillSourceHosts(ctx context.Context, tx pgx.Tx) error {
+	rows, _ := tx.Query(ctx, `SELECT id, feed_url FROM sources WHERE host = ''`)
+	var ids []int64
+	var hosts []string
+	var id int64
+	var feedURL string
+	if _, err := pgx.ForEachRow(rows, []any{&id, &feedURL}, func() error {
+		ids, hosts = append(ids, id), append(hosts, revue.HostOf(feedURL))
+		return nil
+	}); err != nil {
+		return fmt.Errorf("reading sources without a host: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `UPDATE sources SET host = h.host
+		FROM unnest($1::bigint[], $2::text[]) AS h (id, host) WHERE sources.id = h.id`, ids, hosts); err != nil {
+		return fmt.Errorf("filling in the hosts of sources: %w", err)
 	}
 	return nil
 }

@@ -24,14 +24,15 @@ func clampLimit(limit int) int {
 	return min(limit, maxLimit)
 }
 
-// SaveArticles inserts the articles of one source that are not stored yet,
-// all in one transaction, and returns those inserted. An article is already
-// stored when its (source, GUID) or its canonical URL is.
-func (s *Store) SaveArticles(ctx context.Context, sourceID int64, articles []revue.Article, now time.Time) ([]revue.Article, error) {
+// SaveArticles inserts the articles of one source that are not stored yet
+// and credits those that are stored under another (source, GUID), all in
+// one transaction. SQLite has one writer at a time, so the checks below and
+// the writes they lead to cannot interleave with another writer's.
+func (s *Store) SaveArticles(ctx context.Context, sourceID int64, articles []revue.Article, now time.Time) (revue.SaveResult, error) {
+	var res revue.SaveResult
 	if len(articles) == 0 {
-		return nil, nil
+		return res, nil
 	}
-	var saved []revue.Article
 	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
 		var sourceName string
 		err := tx.QueryRowContext(ctx, `SELECT name FROM sources WHERE id = ?`, sourceID).Scan(&sourceName)
@@ -47,26 +48,22 @@ func (s *Store) SaveArticles(ctx context.Context, sourceID int64, articles []rev
 		}
 		defer st.close()
 		for _, article := range articles {
-			stored, inserted, err := st.saveOne(ctx, sourceID, article, now)
-			if err != nil {
+			if err := st.saveOne(ctx, sourceID, sourceName, article, now, &res); err != nil {
 				return fmt.Errorf("article %s: %w", article.URL, err)
-			}
-			if inserted {
-				stored.SourceName = sourceName
-				saved = append(saved, stored)
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("saving %d articles of source %d: %w", len(articles), sourceID, err)
+		return revue.SaveResult{}, fmt.Errorf("saving %d articles of source %d: %w", len(articles), sourceID, err)
 	}
-	return saved, nil
+	return res, nil
 }
 
 // saveStatements are the statements SaveArticles runs per article, prepared
 // once per batch.
 type saveStatements struct {
+	known, findHolder, insertCredit            *sql.Stmt
 	insertArticle, setStory, insertRegion      *sql.Stmt
 	insertImage, findImage, insertArticleImage *sql.Stmt
 }
@@ -77,9 +74,15 @@ func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStatements, error) {
 		stmt **sql.Stmt
 		sql  string
 	}{
+		{&st.known, `SELECT EXISTS (SELECT 1 FROM articles WHERE source_id = ?1 AND guid = ?2)
+			OR EXISTS (SELECT 1 FROM article_credits WHERE source_id = ?1 AND guid = ?2)`},
+		{&st.findHolder, `SELECT id, source_id, guid, title FROM articles WHERE canonical_url = ?`},
+		{&st.insertCredit, `INSERT INTO article_credits (article_id, source_id, guid, url, seen_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&st.insertArticle, `INSERT INTO articles
-			(source_id, guid, url, canonical_url, title, summary, content_html, byline, lang, section, published_at, fetched_at)
-			VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?)
+			(source_id, guid, url, canonical_url, title, summary, content_html, byline, lang, section,
+			 published_at, date_estimated, fetched_at)
+			VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING
 			RETURNING id`},
 		{&st.setStory, `UPDATE articles SET story_id = id WHERE id = ?`},
@@ -99,27 +102,58 @@ func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStatements, error) {
 }
 
 func (st *saveStatements) close() {
-	for _, stmt := range []*sql.Stmt{st.insertArticle, st.setStory, st.insertRegion, st.insertImage, st.findImage, st.insertArticleImage} {
+	for _, stmt := range []*sql.Stmt{st.known, st.findHolder, st.insertCredit, st.insertArticle, st.setStory,
+		st.insertRegion, st.insertImage, st.findImage, st.insertArticleImage} {
 		if stmt != nil {
 			stmt.Close()
 		}
 	}
 }
 
-func (st *saveStatements) saveOne(ctx context.Context, sourceID int64, a revue.Article, now time.Time) (revue.Article, bool, error) {
+// saveOne stores a, credits it to the article already holding it, or skips
+// it when its (source, GUID) is known, adding what it did to res.
+func (st *saveStatements) saveOne(ctx context.Context, sourceID int64, sourceName string, a revue.Article, now time.Time, res *revue.SaveResult) error {
+	var known bool
+	if err := st.known.QueryRowContext(ctx, sourceID, a.GUID).Scan(&known); err != nil {
+		return err
+	}
+	if known {
+		return nil
+	}
+	if a.CanonicalURL != "" {
+		var holder revue.ArticleHolder
+		err := st.findHolder.QueryRowContext(ctx, a.CanonicalURL).Scan(&holder.ID, &holder.SourceID, &holder.GUID, &holder.Title)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		case revue.IsRepublication(holder, sourceID, a):
+			credit := revue.Credit{ArticleID: holder.ID, SourceID: sourceID, SourceName: sourceName, GUID: a.GUID, URL: a.URL, SeenAt: truncate(now)}
+			if _, err := st.insertCredit.ExecContext(ctx, credit.ArticleID, credit.SourceID, credit.GUID, credit.URL, micros(now)); err != nil {
+				return fmt.Errorf("crediting article %d: %w", holder.ID, err)
+			}
+			res.Credited = append(res.Credited, credit)
+			return nil
+		default:
+			// Another item of this source on the same page: its own
+			// article, leaving the link to the one that holds it.
+			a.CanonicalURL = ""
+		}
+	}
+
 	var id int64
 	err := st.insertArticle.QueryRowContext(ctx, sourceID, a.GUID, a.URL, a.CanonicalURL, a.Title, a.Summary,
-		a.ContentHTML, a.Byline, a.Lang, a.Section, micros(a.PublishedAt), micros(now)).Scan(&id)
+		a.ContentHTML, a.Byline, a.Lang, a.Section, micros(a.PublishedAt), a.DateEstimated, micros(now)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, false, nil // already stored
+		return nil // already stored
 	}
 	if err != nil {
-		return a, false, err
+		return err
 	}
 	if _, err := st.setStory.ExecContext(ctx, id); err != nil {
-		return a, false, err
+		return err
 	}
-	a.ID, a.StoryID, a.SourceID = id, id, sourceID
+	a.ID, a.StoryID, a.SourceID, a.SourceName = id, id, sourceID, sourceName
 	a.PublishedAt, a.FetchedAt = truncate(a.PublishedAt), truncate(now)
 
 	regions := make([]string, 0, len(a.Regions))
@@ -131,7 +165,7 @@ func (st *saveStatements) saveOne(ctx context.Context, sourceID int64, a revue.A
 		seenRegion[r] = true
 		regions = append(regions, r)
 		if _, err := st.insertRegion.ExecContext(ctx, id, r, micros(a.PublishedAt)); err != nil {
-			return a, false, fmt.Errorf("region %s: %w", r, err)
+			return fmt.Errorf("region %s: %w", r, err)
 		}
 	}
 	a.Regions = regions
@@ -150,27 +184,28 @@ func (st *saveStatements) saveOne(ctx context.Context, sourceID int64, a revue.A
 			err = st.findImage.QueryRowContext(ctx, img.URL).Scan(&stored.ID, &status, &stored.Reports)
 		}
 		if err != nil {
-			return a, false, fmt.Errorf("image %s: %w", img.URL, err)
+			return fmt.Errorf("image %s: %w", img.URL, err)
 		}
 		stored.Status = revue.ImageStatus(status)
 		if _, err := st.insertArticleImage.ExecContext(ctx, id, stored.ID, len(images)); err != nil {
-			return a, false, fmt.Errorf("image %s: %w", img.URL, err)
+			return fmt.Errorf("image %s: %w", img.URL, err)
 		}
 		images = append(images, stored)
 	}
 	a.Images = images
-	return a, true, nil
+	res.New = append(res.New, a)
+	return nil
 }
 
 // articleColumns are read by scanArticle, in this order.
 const articleColumns = `a.id, a.source_id, s.name, a.guid, a.url, COALESCE(a.canonical_url, ''), a.title, a.summary,
-	a.content_html, a.byline, a.lang, a.section, a.story_id, a.published_at, a.fetched_at`
+	a.content_html, a.byline, a.lang, a.section, a.story_id, a.published_at, a.date_estimated, a.fetched_at`
 
 func scanArticle(row scanner) (revue.Article, error) {
 	var a revue.Article
 	var published, fetched sql.NullInt64
 	err := row.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.GUID, &a.URL, &a.CanonicalURL, &a.Title, &a.Summary,
-		&a.ContentHTML, &a.Byline, &a.Lang, &a.Section, &a.StoryID, &published, &fetched)
+		&a.ContentHTML, &a.Byline, &a.Lang, &a.Section, &a.StoryID, &published, &a.DateEstimated, &fetched)
 	a.PublishedAt, a.FetchedAt = fromMicros(published), fromMicros(fetched)
 	return a, err
 }
@@ -193,7 +228,8 @@ func (s *Store) GetArticle(ctx context.Context, id int64) (revue.Article, error)
 			return err
 		}
 		a = articles[0]
-		return nil
+		a.Credits, err = readCredits(ctx, tx, id)
+		return err
 	})
 	if err != nil {
 		return revue.Article{}, fmt.Errorf("reading article %d: %w", id, err)
@@ -347,9 +383,37 @@ func attachDetails(ctx context.Context, tx *sql.Tx, articles []revue.Article) er
 	return nil
 }
 
-// tickerQuery reads only what a headline needs.
+// readCredits lists the other publications of one article, oldest first.
+func readCredits(ctx context.Context, tx *sql.Tx, articleID int64) ([]revue.Credit, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT c.article_id, c.source_id, s.name, c.guid, c.url, c.seen_at
+		FROM article_credits c JOIN sources s ON s.id = c.source_id
+		WHERE c.article_id = ? ORDER BY c.seen_at, c.source_id, c.guid`, articleID)
+	if err != nil {
+		return nil, fmt.Errorf("reading credits: %w", err)
+	}
+	defer rows.Close()
+	var out []revue.Credit
+	for rows.Next() {
+		var c revue.Credit
+		var seen sql.NullInt64
+		if err := rows.Scan(&c.ArticleID, &c.SourceID, &c.SourceName, &c.GUID, &c.URL, &seen); err != nil {
+			return nil, fmt.Errorf("reading credits: %w", err)
+		}
+		c.SeenAt = fromMicros(seen)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading credits: %w", err)
+	}
+	return out, nil
+}
+
+// tickerQuery reads only what a headline needs. Estimated dates are left
+// out: an undated backlog is not news. The partial index keeps the walk in
+// date order.
 const tickerQuery = `SELECT a.id, a.source_id, s.name, a.title, a.url, a.lang, a.section, a.story_id, a.published_at
 	FROM articles a JOIN sources s ON s.id = a.source_id
+	WHERE NOT a.date_estimated
 	ORDER BY a.published_at DESC, a.id DESC LIMIT ?`
 
 // Ticker returns the newest headlines of all sources.

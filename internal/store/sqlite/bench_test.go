@@ -244,7 +244,7 @@ func benchmarkSave(b *testing.B, s *Store) {
 				Images:      []revue.Image{{URL: fmt.Sprintf("https://img.example/bench-%d.jpg", round)}, {URL: "https://img.example/" + key + ".jpg"}},
 			}
 		}
-		saved, err := s.SaveArticles(ctx, src.ID, batch, now)
+		saved, err := newArticles(s.SaveArticles(ctx, src.ID, batch, now))
 		if err != nil {
 			b.Fatal(err)
 		}

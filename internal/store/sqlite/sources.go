@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -13,7 +14,7 @@ import (
 
 // sourceColumns are read by scanSource, in this order. They are not
 // qualified because SQLite's RETURNING takes no table names.
-const sourceColumns = `id, name, feed_url, site_url, lang, section, region, enabled,
+const sourceColumns = `id, name, feed_url, host, site_url, lang, section, region, enabled,
 	etag, last_modified, last_status, last_error, consecutive_failures,
 	last_fetch_at, last_success_at, next_fetch_at, interval_seconds, items_per_day, created_at`
 
@@ -23,7 +24,7 @@ func scanSource(row scanner, extra ...any) (revue.Source, error) {
 	var src revue.Source
 	var lastFetch, lastSuccess, nextFetch, created sql.NullInt64
 	var intervalSeconds int64
-	dest := []any{&src.ID, &src.Name, &src.FeedURL, &src.SiteURL, &src.Lang, &src.Section, &src.Region, &src.Enabled,
+	dest := []any{&src.ID, &src.Name, &src.FeedURL, &src.Host, &src.SiteURL, &src.Lang, &src.Section, &src.Region, &src.Enabled,
 		&src.ETag, &src.LastModified, &src.LastStatus, &src.LastError, &src.ConsecutiveFailures,
 		&lastFetch, &lastSuccess, &nextFetch, &intervalSeconds, &src.ItemsPerDay, &created}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
@@ -43,11 +44,11 @@ func (s *Store) AddSource(ctx context.Context, src revue.Source, now time.Time) 
 	var id int64
 	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO sources
-			(name, feed_url, site_url, lang, section, region, enabled, next_fetch_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			(name, feed_url, host, site_url, lang, section, region, enabled, next_fetch_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (feed_url) DO NOTHING
 			RETURNING id`,
-			src.Name, src.FeedURL, src.SiteURL, src.Lang, src.Section, src.Region, src.Enabled,
+			src.Name, src.FeedURL, revue.HostOf(src.FeedURL), src.SiteURL, src.Lang, src.Section, src.Region, src.Enabled,
 			micros(now), micros(now)).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errAlreadyFollowed
@@ -121,9 +122,9 @@ func (s *Store) UpdateSource(ctx context.Context, src revue.Source) error {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE sources
-			SET name = ?, feed_url = ?, site_url = ?, lang = ?, section = ?, region = ?, enabled = ?
+			SET name = ?, feed_url = ?, host = ?, site_url = ?, lang = ?, section = ?, region = ?, enabled = ?
 			WHERE id = ?`,
-			src.Name, src.FeedURL, src.SiteURL, src.Lang, src.Section, src.Region, src.Enabled, src.ID)
+			src.Name, src.FeedURL, revue.HostOf(src.FeedURL), src.SiteURL, src.Lang, src.Section, src.Region, src.Enabled, src.ID)
 		if err != nil {
 			return err
 		}
@@ -164,28 +165,41 @@ func mustHaveChanged(res sql.Result) error {
 	return nil
 }
 
-// ClaimDueSources leases up to limit due sources to worker until now+lease.
-// With everyFetchedBefore set, sources not backing off and not fetched since
-// then are due too. The IMMEDIATE transaction makes choosing and leasing one
-// step, also against other processes.
-func (s *Store) ClaimDueSources(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int, everyFetchedBefore time.Time) ([]revue.Source, error) {
-	if limit <= 0 {
+// ClaimDueSources leases up to r.Limit due sources to r.Worker until
+// r.Now+r.Lease, skipping r.SkipHosts and taking at most r.PerHost of one
+// host. With r.EveryFetchedBefore set, sources not backing off and not
+// fetched since then are due too. The IMMEDIATE transaction makes choosing
+// and leasing one step, also against other processes.
+func (s *Store) ClaimDueSources(ctx context.Context, r revue.ClaimRequest) ([]revue.Source, error) {
+	if r.Limit <= 0 {
 		return nil, nil
 	}
+	skip, err := json.Marshal(nonNil(r.SkipHosts))
+	if err != nil {
+		return nil, fmt.Errorf("claiming due sources for worker %s: %w", r.Worker, err)
+	}
 	var claimed []revue.Source
-	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+	err = s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		// The window numbers each host's due sources, soonest first, so a
+		// claim can take the first few of every host instead of one host's
+		// whole backlog.
 		rows, err := tx.QueryContext(ctx, `UPDATE sources SET lease_owner = ?1, lease_until = ?2
 			WHERE id IN (
-				SELECT id FROM sources
-				WHERE enabled
-				  AND (lease_until IS NULL OR lease_until <= ?3)
-				  AND (next_fetch_at <= ?3
-				       OR (?4 IS NOT NULL AND consecutive_failures = 0
-				           AND (last_fetch_at IS NULL OR last_fetch_at < ?4)))
+				SELECT id FROM (
+					SELECT id, next_fetch_at,
+					       ROW_NUMBER() OVER (PARTITION BY host ORDER BY next_fetch_at, id) AS nth
+					FROM sources
+					WHERE enabled
+					  AND (lease_until IS NULL OR lease_until <= ?3)
+					  AND (next_fetch_at <= ?3
+					       OR (?4 IS NOT NULL AND consecutive_failures = 0
+					           AND (last_fetch_at IS NULL OR last_fetch_at < ?4)))
+					  AND host NOT IN (SELECT value FROM json_each(?6)))
+				WHERE ?7 <= 0 OR nth <= ?7
 				ORDER BY next_fetch_at, id
 				LIMIT ?5)
 			RETURNING `+sourceColumns,
-			worker, micros(now.Add(lease)), micros(now), nullMicros(everyFetchedBefore), limit)
+			r.Worker, micros(r.Now.Add(r.Lease)), micros(r.Now), nullMicros(r.EveryFetchedBefore), r.Limit, string(skip), r.PerHost)
 		if err != nil {
 			return err
 		}
@@ -200,7 +214,7 @@ func (s *Store) ClaimDueSources(ctx context.Context, worker string, now time.Tim
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("claiming due sources for worker %s: %w", worker, err)
+		return nil, fmt.Errorf("claiming due sources for worker %s: %w", r.Worker, err)
 	}
 	// RETURNING gives no order; hand them back soonest due first.
 	sort.Slice(claimed, func(i, j int) bool {
@@ -211,6 +225,57 @@ func (s *Store) ClaimDueSources(ctx context.Context, worker string, now time.Tim
 		return a.ID < b.ID
 	})
 	return claimed, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// ReleaseLease clears worker's lease on a source, leaving its schedule.
+func (s *Store) ReleaseLease(ctx context.Context, worker string, sourceID int64) error {
+	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE sources SET lease_owner = NULL, lease_until = NULL
+			WHERE id = ? AND lease_owner = ?`, sourceID, worker)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("releasing the lease of %s on source %d: %w", worker, sourceID, err)
+	}
+	return nil
+}
+
+// HostCrawlDelay returns host's recorded Crawl-delay, 0 when none.
+func (s *Store) HostCrawlDelay(ctx context.Context, host string) (time.Duration, error) {
+	var ms int64
+	err := s.read.QueryRowContext(ctx, `SELECT crawl_delay_ms FROM hosts WHERE host = ?`, host).Scan(&ms)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("reading the Crawl-delay of %s: %w", host, err)
+	}
+	return time.Duration(ms) * time.Millisecond, nil
+}
+
+// SetHostCrawlDelay records host's Crawl-delay; 0 forgets it.
+func (s *Store) SetHostCrawlDelay(ctx context.Context, host string, delay time.Duration, now time.Time) error {
+	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		if delay <= 0 {
+			_, err := tx.ExecContext(ctx, `DELETE FROM hosts WHERE host = ?`, host)
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO hosts (host, crawl_delay_ms, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (host) DO UPDATE SET crawl_delay_ms = excluded.crawl_delay_ms, updated_at = excluded.updated_at`,
+			host, delay.Milliseconds(), micros(now))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("recording the Crawl-delay of %s: %w", host, err)
+	}
+	return nil
 }
 
 // RecordFetch writes one fetch's outcome and releases o.Worker's lease.
@@ -225,6 +290,9 @@ func (s *Store) RecordFetch(ctx context.Context, o revue.FetchOutcome) error {
 			return err
 		}
 		lastError := o.Err
+		if lastError == "" {
+			lastError = o.Warning
+		}
 		if o.NewFeedURL != "" && o.NewFeedURL != feedURL {
 			var other int64
 			err := tx.QueryRowContext(ctx, `SELECT id FROM sources WHERE feed_url = ?`, o.NewFeedURL).Scan(&other)
@@ -255,20 +323,21 @@ func (s *Store) RecordFetch(ctx context.Context, o revue.FetchOutcome) error {
 				interval_seconds = ?8,
 				items_per_day = ?9,
 				feed_url = ?10,
+				host = ?14,
 				enabled = CASE WHEN ?11 THEN 0 ELSE enabled END,
 				lease_owner = CASE WHEN lease_owner = ?12 THEN NULL ELSE lease_owner END,
 				lease_until = CASE WHEN lease_owner = ?12 THEN NULL ELSE lease_until END
 			WHERE id = ?13`,
 			o.Status, lastError, micros(o.At), o.ETag, o.LastModified, failed,
 			micros(o.NextFetchAt), int64(o.Interval/time.Second), o.ItemsPerDay, feedURL, o.Disable,
-			o.Worker, o.SourceID)
+			o.Worker, o.SourceID, revue.HostOf(feedURL))
 		if err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO fetch_log
-			(source_id, at, duration_ms, status, error, items_seen, items_new)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			o.SourceID, micros(o.At), o.Duration.Milliseconds(), o.Status, o.Err, o.ItemsSeen, o.ItemsNew)
+			(source_id, at, duration_ms, status, error, warning, items_seen, items_new)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.SourceID, micros(o.At), o.Duration.Milliseconds(), o.Status, o.Err, o.Warning, o.ItemsSeen, o.ItemsNew)
 		return err
 	})
 	if err != nil {
@@ -282,7 +351,7 @@ func (s *Store) FetchLog(ctx context.Context, sourceID int64, limit int) ([]revu
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT source_id, at, duration_ms, status, error, items_seen, items_new
+	rows, err := s.read.QueryContext(ctx, `SELECT source_id, at, duration_ms, status, error, warning, items_seen, items_new
 		FROM fetch_log WHERE source_id = ? ORDER BY at DESC, id DESC LIMIT ?`, sourceID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("reading fetch log of source %d: %w", sourceID, err)
@@ -292,7 +361,7 @@ func (s *Store) FetchLog(ctx context.Context, sourceID int64, limit int) ([]revu
 	for rows.Next() {
 		var e revue.FetchLogEntry
 		var at sql.NullInt64
-		if err := rows.Scan(&e.SourceID, &at, &e.DurationMS, &e.Status, &e.Err, &e.ItemsSeen, &e.ItemsNew); err != nil {
+		if err := rows.Scan(&e.SourceID, &at, &e.DurationMS, &e.Status, &e.Err, &e.Warning, &e.ItemsSeen, &e.ItemsNew); err != nil {
 			return nil, fmt.Errorf("reading fetch log of source %d: %w", sourceID, err)
 		}
 		e.At = fromMicros(at)

@@ -178,6 +178,40 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return fmt.Errorf("applying migration %s to %s: %w", m.name, s.path, err)
 		}
 	}
+	return s.fillSourceHosts(ctx)
+}
+
+// fillSourceHosts sets the host of sources stored before sources had one:
+// SQL has no URL parser, so the migration leaves it to Go.
+func (s *Store) fillSourceHosts(ctx context.Context) error {
+	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, feed_url FROM sources WHERE host = ''`)
+		if err != nil {
+			return err
+		}
+		hosts := map[int64]string{}
+		for rows.Next() {
+			var id int64
+			var feedURL string
+			if err := rows.Scan(&id, &feedURL); err != nil {
+				rows.Close()
+				return err
+			}
+			hosts[id] = revue.HostOf(feedURL)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return err
+		}
+		for id, host := range hosts {
+			if _, err := tx.ExecContext(ctx, `UPDATE sources SET host = ? WHERE id = ?`, host, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("filling in the hosts of sources in %s: %w", s.path, err)
+	}
 	return nil
 }
 

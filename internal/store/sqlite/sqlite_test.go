@@ -214,7 +214,7 @@ func TestTwoStoresOneFile(t *testing.T) {
 					errs <- fmt.Errorf("writer %d: %w", w, err)
 					return
 				}
-				if _, err := s.ClaimDueSources(ctx, fmt.Sprint("worker-", w), base, time.Minute, 1, time.Time{}); err != nil {
+				if _, err := s.ClaimDueSources(ctx, revue.ClaimRequest{Worker: fmt.Sprint("worker-", w), Now: base, Lease: time.Minute, Limit: 1}); err != nil {
 					errs <- fmt.Errorf("worker %d: %w", w, err)
 					return
 				}
@@ -257,3 +257,6 @@ func TestOpenNamesAMissingFolder(t *testing.T) {
 		t.Fatalf("Open(%s) = %v, want an error naming the missing folder", missing, err)
 	}
 }
+
+// newArticles keeps what SaveArticles inserted.
+func newArticles(res revue.SaveResult, err error) ([]revue.Article, error) { return res.New, err }

@@ -94,6 +94,9 @@ func testSaveIdempotent(t *testing.T, st revue.Store) {
 	sameURLOtherGUID.GUID = "urn:revue-test:other-guid"
 	otherGUIDSpace := newArticle("a", t0) // same GUID, but GUIDs are per source
 	otherGUIDSpace.URL, otherGUIDSpace.CanonicalURL = "https://hespress.example/a", "https://hespress.example/a"
+	fromHespress := newArticle("a", t0) // Le Matin's article a, as Hespress links it
+	fromHespress.GUID = "https://hespress.example/?p=1"
+	fromHespress.URL = "https://news.example/articles/a?utm_medium=hespress"
 	// Items without a link have no canonical URL: they are keyed by GUID
 	// alone, so two of them never collide with each other.
 	noLinkE, noLinkF := newArticle("e", t0), newArticle("f", t0)
@@ -104,17 +107,20 @@ func testSaveIdempotent(t *testing.T, st revue.Store) {
 		sourceID int64
 		batch    []revue.Article
 		inserted []string // GUID of each article that must be inserted
+		credited []string // GUID of each item that must be credited to a stored article
 	}{
-		{"same batch again", lematin.ID, []revue.Article{newArticle("a", t0), newArticle("b", t0)}, nil},
-		{"same GUID, other URL, same source", lematin.ID, []revue.Article{sameGUIDOtherURL}, nil},
-		{"same canonical URL, other GUID, same source", lematin.ID, []revue.Article{sameURLOtherGUID}, nil},
-		{"same canonical URL from another source", hespress.ID, []revue.Article{newArticle("a", t0)}, nil},
-		{"same GUID in another source, other URL", hespress.ID, []revue.Article{otherGUIDSpace}, []string{otherGUIDSpace.GUID}},
-		{"twice in one batch", lematin.ID, []revue.Article{newArticle("c", t0), newArticle("c", t0)}, []string{"urn:revue-test:c"}},
-		{"old and new mixed", lematin.ID, []revue.Article{newArticle("a", t0), newArticle("d", t0), newArticle("b", t0)}, []string{"urn:revue-test:d"}},
-		{"empty batch", lematin.ID, nil, nil},
-		{"no canonical URL, keyed by GUID", lematin.ID, []revue.Article{noLinkE, noLinkF}, []string{"urn:revue-test:e", "urn:revue-test:f"}},
-		{"no canonical URL, same GUID again", lematin.ID, []revue.Article{noLinkE}, nil},
+		{"same batch again", lematin.ID, []revue.Article{newArticle("a", t0), newArticle("b", t0)}, nil, nil},
+		{"same GUID, other URL, same source", lematin.ID, []revue.Article{sameGUIDOtherURL}, nil, nil},
+		{"same canonical URL and title, other GUID, same source: a re-sent item", lematin.ID, []revue.Article{sameURLOtherGUID}, nil, []string{sameURLOtherGUID.GUID}},
+		{"the re-sent item again", lematin.ID, []revue.Article{sameURLOtherGUID}, nil, nil},
+		{"same GUID in another source, other URL", hespress.ID, []revue.Article{otherGUIDSpace}, []string{otherGUIDSpace.GUID}, nil},
+		{"same canonical URL from another source", hespress.ID, []revue.Article{fromHespress}, nil, []string{fromHespress.GUID}},
+		{"the credited item again", hespress.ID, []revue.Article{fromHespress}, nil, nil},
+		{"twice in one batch", lematin.ID, []revue.Article{newArticle("c", t0), newArticle("c", t0)}, []string{"urn:revue-test:c"}, nil},
+		{"old and new mixed", lematin.ID, []revue.Article{newArticle("a", t0), newArticle("d", t0), newArticle("b", t0)}, []string{"urn:revue-test:d"}, nil},
+		{"empty batch", lematin.ID, nil, nil, nil},
+		{"no canonical URL, keyed by GUID", lematin.ID, []revue.Article{noLinkE, noLinkF}, []string{"urn:revue-test:e", "urn:revue-test:f"}, nil},
+		{"no canonical URL, same GUID again", lematin.ID, []revue.Article{noLinkE}, nil, nil},
 	}
 	total := 2
 	for _, tc := range cases {
@@ -123,12 +129,18 @@ func testSaveIdempotent(t *testing.T, st revue.Store) {
 			if err != nil {
 				t.Fatalf("SaveArticles: %v", err)
 			}
-			var guids []string
-			for _, a := range got {
+			var guids, credited []string
+			for _, a := range got.New {
 				guids = append(guids, a.GUID)
+			}
+			for _, c := range got.Credited {
+				credited = append(credited, c.GUID)
 			}
 			if !slices.Equal(guids, tc.inserted) {
 				t.Errorf("inserted GUIDs %q, want %q", guids, tc.inserted)
+			}
+			if !slices.Equal(credited, tc.credited) {
+				t.Errorf("credited GUIDs %q, want %q", credited, tc.credited)
 			}
 			total += len(tc.inserted)
 			if all := walk(t, st, revue.ArticleQuery{Limit: 500}); len(all) != total {
@@ -332,7 +344,7 @@ func testConcurrentSameArticles(t *testing.T, st revue.Store) {
 	inserted := make([][]revue.Article, writers)
 	runConcurrently(t, writers, func(i int) error {
 		saved, err := st.SaveArticles(t.Context(), src.ID, batch, t0)
-		inserted[i] = saved
+		inserted[i] = saved.New
 		return err
 	})
 	byID := map[int64]bool{}
@@ -388,8 +400,8 @@ func testConcurrentWritersReaders(t *testing.T, st revue.Store) {
 			if err != nil {
 				return err
 			}
-			if len(saved) != perBatch {
-				return fmt.Errorf("writer %d batch %d inserted %d articles, want %d", i, b, len(saved), perBatch)
+			if len(saved.New) != perBatch {
+				return fmt.Errorf("writer %d batch %d inserted %d articles, want %d", i, b, len(saved.New), perBatch)
 			}
 		}
 		return nil
@@ -407,7 +419,7 @@ func testSaveUnknownSource(t *testing.T, st revue.Store) {
 	a.Regions = []string{"oriental"}
 	saved, err := st.SaveArticles(ctx, src.ID+1000, []revue.Article{a, newArticle("orphan-2", t0)}, t0)
 	if err == nil {
-		t.Fatalf("SaveArticles for a source that does not exist succeeded with %d articles", len(saved))
+		t.Fatalf("SaveArticles for a source that does not exist succeeded with %d articles", len(saved.New))
 	}
 	if latest, err := st.LatestArticleID(ctx); err != nil || latest != 0 {
 		t.Errorf("after a refused batch LatestArticleID = %d (%v), want 0", latest, err)
@@ -441,8 +453,8 @@ func testSaveAtomicUnderCancel(t *testing.T, st revue.Store) {
 		storedNow := walk(t, st, revue.ArticleQuery{SourceID: src.ID, Limit: 500})
 		switch {
 		case err == nil:
-			if len(saved) != size || len(storedNow) != size {
-				t.Fatalf("attempt %d succeeded, returned %d and stored %d articles, want %d", n, len(saved), len(storedNow), size)
+			if len(saved.New) != size || len(storedNow) != size {
+				t.Fatalf("attempt %d succeeded, returned %d and stored %d articles, want %d", n, len(saved.New), len(storedNow), size)
 			}
 			if failures == 0 {
 				t.Fatalf("SaveArticles never consulted its context; the test proves nothing")

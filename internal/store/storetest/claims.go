@@ -15,6 +15,7 @@ var claimTests = []storeTest{
 	{"a crawl-everything pass", testClaimEverything},
 	{"limit and order", testClaimLimitOrder},
 	{"leases are exclusive under concurrency", testClaimExclusive},
+	{"a source fetched meanwhile is not claimed again", testClaimAfterRecordRace},
 	{"an expired lease is taken over", testClaimLeaseExpiry},
 	{"RecordFetch releases only its worker's lease", testRecordReleasesLease},
 }
@@ -26,7 +27,7 @@ var never time.Time
 
 func claim(t *testing.T, st revue.Store, worker string, now time.Time, limit int, everyFetchedBefore time.Time) []int64 {
 	t.Helper()
-	got, err := st.ClaimDueSources(t.Context(), worker, now, lease, limit, everyFetchedBefore)
+	got, err := st.ClaimDueSources(t.Context(), revue.ClaimRequest{Worker: worker, Now: now, Lease: lease, Limit: limit, EveryFetchedBefore: everyFetchedBefore})
 	if err != nil {
 		t.Fatalf("ClaimDueSources(%s at %v): %v", worker, now, err)
 	}
@@ -137,7 +138,7 @@ func testClaimExclusive(t *testing.T, st revue.Store) {
 	owner := map[int64]int{}
 	runConcurrently(t, workers, func(w int) error {
 		for {
-			got, err := st.ClaimDueSources(t.Context(), fmt.Sprintf("worker-%d", w), t0, lease, 3, t0)
+			got, err := st.ClaimDueSources(t.Context(), revue.ClaimRequest{Worker: fmt.Sprintf("worker-%d", w), Now: t0, Lease: lease, Limit: 3, EveryFetchedBefore: t0})
 			if err != nil {
 				return err
 			}
@@ -182,4 +183,44 @@ func testRecordReleasesLease(t *testing.T, st revue.Store) {
 	checkClaimed(t, "worker B after a stranger's RecordFetch", claim(t, st, "B", t0.Add(2*time.Second), 10, never))
 	fetched(t, st, src.ID, "A", t0.Add(3*time.Second), t0, false)
 	checkClaimed(t, "worker B after A's RecordFetch", claim(t, st, "B", t0.Add(4*time.Second), 10, never), src.ID)
+}
+
+// Workers that claim, record the fetch at once and claim again, racing:
+// a source whose fetch another worker recorded since a claim began (lease
+// released, due tomorrow) is not due any more and must not be claimed.
+func testClaimAfterRecordRace(t *testing.T, st revue.Store) {
+	const n, workers = 80, 6
+	for i := range n {
+		mustAddSource(t, st, fmt.Sprintf("S%d", i), t0)
+	}
+	var mu sync.Mutex
+	fetchedBy := map[int64]string{}
+	runConcurrently(t, workers, func(w int) error {
+		worker := fmt.Sprintf("worker-%d", w)
+		for {
+			got, err := st.ClaimDueSources(t.Context(), revue.ClaimRequest{Worker: worker, Now: t0, Lease: lease, Limit: 2, PerHost: 1})
+			if err != nil {
+				return err
+			}
+			if len(got) == 0 {
+				return nil
+			}
+			for _, s := range got {
+				mu.Lock()
+				prev, twice := fetchedBy[s.ID]
+				fetchedBy[s.ID] = worker
+				mu.Unlock()
+				if twice {
+					return fmt.Errorf("source %d claimed by %s after %s had fetched it", s.ID, worker, prev)
+				}
+				if err := st.RecordFetch(t.Context(), revue.FetchOutcome{SourceID: s.ID, Worker: worker, At: t0, Status: 200,
+					NextFetchAt: t0.Add(24 * time.Hour), Interval: 24 * time.Hour}); err != nil {
+					return err
+				}
+			}
+		}
+	})
+	if len(fetchedBy) != n {
+		t.Errorf("%d of %d sources were fetched", len(fetchedBy), n)
+	}
 }

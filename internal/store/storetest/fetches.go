@@ -49,6 +49,13 @@ func testRecordFetch(t *testing.T, st revue.Store) {
 				s.LastStatus, s.LastError, s.ConsecutiveFailures = 0, o.Err, 2
 				s.LastFetchAt = stored(o.At)
 			}},
+		{"a feed read in part is a success with a warning", revue.FetchOutcome{Status: 200,
+			Warning: "the feed ends before its end: 1 item kept", ItemsSeen: 1, ItemsNew: 1,
+			NextFetchAt: at(250), Interval: 90 * time.Minute, ItemsPerDay: 30},
+			func(s *revue.Source, o revue.FetchOutcome) {
+				s.LastStatus, s.LastError, s.ConsecutiveFailures = 200, o.Warning, 0
+				s.LastFetchAt, s.LastSuccessAt = stored(o.At), stored(o.At)
+			}},
 		{"not modified is a success", revue.FetchOutcome{Status: 304, NotModified: true,
 			NextFetchAt: at(300), Interval: 90 * time.Minute, ItemsPerDay: 30},
 			func(s *revue.Source, o revue.FetchOutcome) {
@@ -64,7 +71,7 @@ func testRecordFetch(t *testing.T, st revue.Store) {
 		{"permanent redirect to a free URL", revue.FetchOutcome{Status: 200, NewFeedURL: movedURL,
 			NextFetchAt: at(500), Interval: 90 * time.Minute, ItemsPerDay: 28.25},
 			func(s *revue.Source, o revue.FetchOutcome) {
-				s.LastStatus, s.FeedURL = 200, movedURL
+				s.LastStatus, s.FeedURL, s.Host = 200, movedURL, "lematin.example:443"
 				s.LastFetchAt, s.LastSuccessAt = stored(o.At), stored(o.At)
 			}},
 		{"permanent redirect to a taken URL", revue.FetchOutcome{Status: 200, NewFeedURL: taker.FeedURL,
@@ -122,7 +129,7 @@ func testRecordFetch(t *testing.T, st revue.Store) {
 		step := len(steps) - 1 - i // newest first
 		o := steps[step].o
 		wantEntry := revue.FetchLogEntry{SourceID: src.ID, At: stored(at(step*100 + 1)), DurationMS: int64(step+1) * 250,
-			Status: o.Status, Err: o.Err, ItemsSeen: o.ItemsSeen, ItemsNew: o.ItemsNew}
+			Status: o.Status, Err: o.Err, Warning: o.Warning, ItemsSeen: o.ItemsSeen, ItemsNew: o.ItemsNew}
 		e.At = e.At.UTC()
 		if e != wantEntry {
 			t.Errorf("FetchLog[%d] = %+v, want %+v", i, e, wantEntry)

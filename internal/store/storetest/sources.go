@@ -26,13 +26,14 @@ func testAddSource(t *testing.T, st revue.Store) {
 	cases := []struct {
 		name string
 		in   revue.Source
+		host string // the politeness key the store derives from the feed URL
 	}{
 		{"enabled", revue.Source{Name: "Le Matin", FeedURL: "https://lematin.example/rss", SiteURL: "https://lematin.example/",
-			Lang: "fr", Section: "politique", Region: "casablanca-settat", Enabled: true}},
-		{"disabled, Arabic", revue.Source{Name: "هسبريس", FeedURL: "https://hespress.example/feed", SiteURL: "https://hespress.example/",
-			Lang: "ar", Section: "societe", Region: "rabat-sale-kenitra", Enabled: false}},
+			Lang: "fr", Section: "politique", Region: "casablanca-settat", Enabled: true}, "lematin.example:443"},
+		{"disabled, Arabic", revue.Source{Name: "هسبريس", FeedURL: "http://Hespress.example:8080/feed", SiteURL: "https://hespress.example/",
+			Lang: "ar", Section: "societe", Region: "rabat-sale-kenitra", Enabled: false}, "hespress.example:8080"},
 		{"crawl state given is ignored", revue.Source{Name: "El País", FeedURL: "https://elpais.example/rss", Lang: "es", Enabled: true,
-			ETag: `"abc"`, LastStatus: 500, LastError: "boom", ConsecutiveFailures: 4, Articles: 99}},
+			ETag: `"abc"`, LastStatus: 500, LastError: "boom", ConsecutiveFailures: 4, Articles: 99, Host: "wrong.example:1"}, "elpais.example:443"},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -45,7 +46,7 @@ func testAddSource(t *testing.T, st revue.Store) {
 				t.Fatalf("AddSource returned ID %d, want a positive ID", got.ID)
 			}
 			want := revue.Source{
-				ID: got.ID, Name: tc.in.Name, FeedURL: tc.in.FeedURL, SiteURL: tc.in.SiteURL, Lang: tc.in.Lang,
+				ID: got.ID, Name: tc.in.Name, FeedURL: tc.in.FeedURL, Host: tc.host, SiteURL: tc.in.SiteURL, Lang: tc.in.Lang,
 				Section: tc.in.Section, Region: tc.in.Region, Enabled: tc.in.Enabled,
 				NextFetchAt: stored(now), CreatedAt: stored(now),
 			}
@@ -153,6 +154,7 @@ func testUpdateSource(t *testing.T, st revue.Store) {
 
 	changed := before
 	changed.Name, changed.FeedURL, changed.SiteURL = "Le Matin (Maroc)", "https://lematin.example/rss2", "https://lematin.example/fr/"
+	changed.Host = "lematin.example:443" // follows the feed URL
 	changed.Lang, changed.Section, changed.Region, changed.Enabled = "ar", "economie", "oriental", false
 	// Crawl state in the argument must be ignored.
 	withState := changed

@@ -29,6 +29,8 @@ func Run(t *testing.T, open func(t *testing.T) revue.Store) {
 		{"Listing", listingTests},
 		{"Claims", claimTests},
 		{"Fetches", fetchTests},
+		{"Lossless", losslessTests},
+		{"Politeness", politenessTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -108,11 +110,11 @@ func newArticle(key string, published time.Time) revue.Article {
 
 func mustSave(t *testing.T, st revue.Store, sourceID int64, articles []revue.Article, now time.Time) []revue.Article {
 	t.Helper()
-	saved, err := st.SaveArticles(t.Context(), sourceID, articles, now)
+	res, err := st.SaveArticles(t.Context(), sourceID, articles, now)
 	if err != nil {
 		t.Fatalf("SaveArticles(source %d, %d articles): %v", sourceID, len(articles), err)
 	}
-	return saved
+	return res.New
 }
 
 // normArticle makes two articles comparable with reflect.DeepEqual: times

@@ -66,21 +66,26 @@ type highByte struct {
 type candidate struct {
 	name  string // WHATWG name, as ToUTF8 reports it
 	enc   encoding.Encoding
+	prior float64 // cost of the encoding itself, by how rare it is among Revue's sources
 	bytes [128]highByte
 }
 
 // candidates in the order that breaks ties: where two decode a document
 // alike (French text in windows-1252 and windows-1256), the browsers'
 // default comes first.
+// The priors matter only where a text is too short to tell, a word or two:
+// Revue follows Moroccan, Maghreb and Arabic-language outlets, so Latin and
+// Arabic encodings come first, and ISO-8859-6 is rarer on the web than
+// windows-1256.
 var candidates = []*candidate{
-	newCandidate("windows-1252", charmap.Windows1252),
-	newCandidate("iso-8859-15", charmap.ISO8859_15),
-	newCandidate("windows-1256", charmap.Windows1256),
-	newCandidate("iso-8859-6", charmap.ISO8859_6),
-	newCandidate("windows-1251", charmap.Windows1251),
-	newCandidate("windows-1255", charmap.Windows1255),
-	newCandidate("iso-8859-7", charmap.ISO8859_7),
-	newCandidate("windows-1253", charmap.Windows1253),
+	newCandidate("windows-1252", charmap.Windows1252, 0),
+	newCandidate("iso-8859-15", charmap.ISO8859_15, 1),
+	newCandidate("windows-1256", charmap.Windows1256, 0),
+	newCandidate("iso-8859-6", charmap.ISO8859_6, 2),
+	newCandidate("windows-1251", charmap.Windows1251, 4),
+	newCandidate("windows-1255", charmap.Windows1255, 4),
+	newCandidate("iso-8859-7", charmap.ISO8859_7, 4),
+	newCandidate("windows-1253", charmap.Windows1253, 5),
 }
 
 func candidateNamed(name string) *candidate {
@@ -92,8 +97,8 @@ func candidateNamed(name string) *candidate {
 	return nil
 }
 
-func newCandidate(name string, cm *charmap.Charmap) *candidate {
-	c := &candidate{name: name, enc: cm}
+func newCandidate(name string, cm *charmap.Charmap, prior float64) *candidate {
+	c := &candidate{name: name, enc: cm, prior: prior}
 	for b := 0x80; b <= 0xFF; b++ {
 		c.bytes[b-0x80] = classify(cm.DecodeByte(byte(b)))
 	}
@@ -221,6 +226,11 @@ func detectSingleByte(body []byte, keep *candidate) (*candidate, []float64, int)
 		}
 		if runHigh == 0 {
 			continue
+		}
+		if high == 0 {
+			for k, c := range candidates {
+				scores[k] = -c.prior
+			}
 		}
 		high += runHigh
 		for j, c := range active {

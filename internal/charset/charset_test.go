@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -150,20 +151,37 @@ func FuzzToUTF8(f *testing.F) {
 	for _, name := range files {
 		if b, err := os.ReadFile(name); err == nil && !strings.HasSuffix(name, ".md") {
 			f.Add(b, "")
+			f.Add(withoutLabels(b), "text/html; charset=iso-8859-1")
 		}
 	}
 	f.Add([]byte(`<?xml version="1.0" encoding="utf-16"?><rss/>`), "text/xml; charset=utf-16")
 	f.Add([]byte{0xff, 0xfe, 0, 0, '<', 0, 0, 0}, "")
+	f.Add([]byte("<p>\xc7\xe1\xe3\xdb\xd1\xc8 Rabat \xe9t\xe9</p>"), "text/html; charset=windows-1256")
+	f.Add([]byte("D\x00a\x00t\x00e\x00"), "")
 	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
-		out, enc, err := ToUTF8(body, contentType)
-		if err != nil {
-			return
+		check := func(contentType string) string {
+			out, enc, err := ToUTF8(body, contentType)
+			if err != nil {
+				return ""
+			}
+			if enc == "" {
+				t.Fatalf("no encoding name for %q", body)
+			}
+			if !utf8.Valid(out) {
+				t.Fatalf("output is not UTF-8 (encoding %s, Content-Type %q)", enc, contentType)
+			}
+			return enc
 		}
-		if enc == "" {
-			t.Fatalf("no encoding name for %q", body)
-		}
-		if !utf8.Valid(out) {
-			t.Fatalf("output is not UTF-8 (encoding %s)", enc)
+		check(contentType)
+		// Whatever the fuzzer's label, also take the paths that detect:
+		// no label at all, and a label detection may overrule.
+		check("")
+		check("text/html; charset=windows-1252")
+		best, scores, _ := detectSingleByte(body, nil)
+		for i, score := range scores {
+			if score != score || score > scores[slices.Index(candidates, best)] {
+				t.Fatalf("%s scored %v, above the chosen %s", candidates[i].name, score, best.name)
+			}
 		}
 	})
 }

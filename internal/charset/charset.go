@@ -111,14 +111,8 @@ func detect(body []byte, contentType string) (encoding.Encoding, string, int) {
 			return checkDeclared(body, enc, name)
 		}
 	}
-	head := body
-	if len(head) > metaScanWindow {
-		head = head[:metaScanWindow]
-	}
-	if m := metaCharsetRe.FindSubmatch(head); m != nil {
-		if enc, name := lookup(string(m[1])); enc != nil {
-			return checkDeclared(body, enc, name)
-		}
+	if enc, name := metaCharset(body); enc != nil {
+		return checkDeclared(body, enc, name)
 	}
 	return undeclared(body)
 }
@@ -222,6 +216,67 @@ func utf16WithoutBOM(body []byte) (encoding.Encoding, string, bool) {
 		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le", true
 	}
 	return nil, "", false
+}
+
+// How far the HTML standard's <meta> prescan looks: 1024 bytes, less the
+// two that prescan puts before the page's.
+const prescanned = 1024 - 2
+
+// metaCharset returns the encoding a <meta> declares: the HTML standard's
+// prescan (x/net's, which skips comments, needs http-equiv beside content,
+// and takes the first supported label) over the first kilobyte, then, for
+// pages that declare it later, the first <meta …charset=…> that ends past
+// that kilobyte, up to 8 KB.
+func metaCharset(body []byte) (encoding.Encoding, string) {
+	if enc, name := prescan(body); enc != nil {
+		return enc, name
+	}
+	if len(body) <= prescanned {
+		return nil, ""
+	}
+	for _, m := range metaCharsetRe.FindAllSubmatchIndex(body[:min(len(body), metaScanWindow)], -1) {
+		tagEnd := len(body)
+		if i := bytes.IndexByte(body[m[1]:], '>'); i >= 0 {
+			tagEnd = m[1] + i + 1
+		}
+		if tagEnd <= prescanned {
+			continue // the prescan has seen this tag whole and found it wanting
+		}
+		if enc, name := lookup(string(body[m[2]:m[3]])); enc != nil {
+			return enc, name
+		}
+	}
+	return nil, ""
+}
+
+// prescan runs x/net's <meta> prescan, which it exposes only through
+// DetermineEncoding; that answers with a default when no <meta> applies,
+// "utf-8" for valid UTF-8 with a non-ASCII character, "windows-1252"
+// otherwise. Asked about two copies of the head, one starting with a
+// no-break space in UTF-8 and one with two invalid bytes, a declaration
+// gives the same answer twice and the default two different ones. The
+// prescan treats every byte above 0x7F alike, so the copies, with those
+// bytes replaced by '#' and their two leading bytes, declare what the
+// page does.
+func prescan(body []byte) (encoding.Encoding, string) {
+	head := body[:min(len(body), prescanned)]
+	if len(head) == 0 {
+		return nil, ""
+	}
+	valid := make([]byte, 0, 2+len(head))
+	valid = append(valid, "\u00a0"...)
+	for _, b := range head {
+		if b >= utf8.RuneSelf {
+			b = '#'
+		}
+		valid = append(valid, b)
+	}
+	invalid := append([]byte{0xFF, 0xFF}, valid[2:]...)
+	enc, name, _ := htmlcharset.DetermineEncoding(valid, "")
+	if _, other, _ := htmlcharset.DetermineEncoding(invalid, ""); other != name {
+		return nil, ""
+	}
+	return enc, name
 }
 
 // mostlyUTF8 reports whether body is UTF-8 apart from a few stray bytes: a

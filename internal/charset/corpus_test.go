@@ -257,7 +257,8 @@ func readHTML5LibEncoding(t *testing.T, path string) []html5libCase {
 // TestHTML5LibMetaPrescan runs html5lib's charset-sniffing cases through
 // ToUTF8 with no HTTP header. The cases are pure ASCII, so where no <meta>
 // applies, our answer "utf-8" and the browsers' "windows-1252" decode them
-// alike; those are counted apart. Figures: go test -run TestHTML5Lib -v.
+// alike; those are counted apart (a <meta> wrongly believed still counts
+// as wrong). Figures: go test -run TestHTML5Lib -v ./internal/charset.
 func TestHTML5LibMetaPrescan(t *testing.T) {
 	root := shareddata.Testdata(t, "security", "html5lib-tests", "encoding")
 	var cases []html5libCase
@@ -284,8 +285,18 @@ func TestHTML5LibMetaPrescan(t *testing.T) {
 			t.Logf("fail: %s %q: got %s, want %s", tc.file, truncate([]byte(tc.data), 120), got, wantName)
 		}
 	}
-	t.Logf("html5lib meta prescan: %d/%d exact, %d more differ only by the default for undeclared ASCII, %d wrong", pass, len(cases), defaultOnly, len(cases)-pass-defaultOnly)
+	wrong := len(cases) - pass - defaultOnly
+	t.Logf("html5lib meta prescan: %d/%d exact, %d more differ only by the default for undeclared ASCII, %d wrong", pass, len(cases), defaultOnly, wrong)
+	if wrong > maxHTML5LibWrong {
+		t.Errorf("%d html5lib cases wrong, at most %d expected", wrong, maxHTML5LibWrong)
+	}
 }
+
+// maxHTML5LibWrong counts the html5lib cases we knowingly differ on:
+// x/net's prescan reads <script> and <style> as raw text, so a <meta>
+// inside them (three cases) declares nothing, and one page declares its
+// charset 8 KB in, where browsers find it only while parsing.
+const maxHTML5LibWrong = 4
 
 func isASCII(b []byte) bool {
 	for _, c := range b {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -38,6 +39,25 @@ func TestToUTF8(t *testing.T) {
 		{"miniflux-iso88591_utf8_mismatch.xml", "", "windows-1252", "Anaïs"},
 		// Latin-1 bytes, no declaration at all.
 		{"cercle.psy.xml", "", "windows-1252", "Stéphane Gumpper"},
+		// No label at all: detection reads the bytes.
+		{"windows-1256-arabic.html", "", "windows-1256", "أعلنت كتائب الشهيد عز الدين القسام"},
+		{"iso-8859-6-arabic.html", "", "iso-8859-6", "أعلنت كتائب الشهيد عز الدين القسام"},
+		{"windows-1255-hebrew.html", "", "windows-1255", "במקביל לישיבת הקבינט"},
+		{"windows-1251-russian.html", "", "windows-1251", "МОСКВА, 9 янв - РИА Новости"},
+		{"iso-8859-7-greek.html", "", "iso-8859-7", "Με ομιλία της στο κέντρο"},
+		{"nobom-utf-16le.txt", "", "utf-16le", "DateTime,Bid,Ask"},
+		{"nobom-utf-16be.txt", "", "utf-16be", "DateTime,Bid,Ask"},
+		// Labels the bytes contradict: a server default, a server-wide
+		// UTF-8, the other Arabic encoding.
+		{"windows-1256-arabic.html", "text/html; charset=ISO-8859-1", "windows-1256", "أعلنت كتائب الشهيد"},
+		{"windows-1256-arabic.html", "text/html; charset=utf-8", "windows-1256", "أعلنت كتائب الشهيد"},
+		{"iso-8859-6-arabic.html", "text/html; charset=windows-1256", "iso-8859-6", "أعلنت كتائب الشهيد"},
+		{"windows-1255-hebrew.html", "text/html; charset=windows-1251", "windows-1255", "במקביל לישיבת הקבינט"},
+		// A right label wins even where detection alone would not: this
+		// feed's only text is "éàùç€@ïî", which reads as Hebrew unlabeled.
+		{"picofeed-rss_20_iso8859-15.xml", "", "iso-8859-15", "éàùç€@ïî"},
+		{"picofeed-rss_20_iso8859-15.xml", "application/rss+xml; charset=ISO-8859-15", "iso-8859-15", "éàùç€@ïî"},
+		{"windows-1251-russian.html", "text/html; charset=windows-1251", "windows-1251", "МОСКВА"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+"|"+tt.contentType, func(t *testing.T) {
@@ -98,6 +118,13 @@ func TestToUTF8Detection(t *testing.T) {
 		{"server-wide utf-8 header over a windows-1256 feed", `<?xml version="1.0" encoding="windows-1256"?><rss><title>` + "\xc7\xe1\xe3\xdb\xd1\xc8" + `</title></rss>`, "application/rss+xml; charset=utf-8", "windows-1256"},
 		{"utf-8 header over latin-1 bytes, no declaration", "<rss><title>Caf\xe9 \xe0 F\xe8s</title></rss>", "text/xml; charset=UTF-8", "windows-1252"},
 		{"utf-8 header over utf-8 bytes, prolog says latin-1", `<?xml version="1.0" encoding="ISO-8859-1"?><rss><title>Café</title></rss>`, "text/xml; charset=utf-8", "utf-8"},
+		{"one accented letter in English", "<p>The caf\xe9 opened on Monday</p>", "", "windows-1252"},
+		{"ISO-8859-15: œ and € where windows-1252 has ½ and ¤", "<p>Le c\xbdur du budget : 10 \xa4 par foyer, soit une \xbduvre de longue haleine</p>", "", "iso-8859-15"},
+		{"French in windows-1256 under its own label", `<meta charset="windows-1256"><p>Le pr` + "\xe9sident a d\xe9clar\xe9 \xe0 la presse" + `</p>`, "", "windows-1256"},
+		{"Moroccan page, Arabic and French in windows-1256, no label", "<p>\xc7\xe1\xd1\xc8\xc7\xd8 \xda\xc7\xd5\xe3\xc9 \xc7\xe1\xe3\xdb\xd1\xc8</p><p>Rabat, la capitale du Maroc, a \xe9t\xe9 choisie</p>", "", "windows-1256"},
+		{"a one-word Arabic title, no label: not capitals of Cyrillic", "<title>\xc3\xce\xc8\xc7\xd1</title>", "", "windows-1256"},
+		{"a two-word Arabic title under a server's ISO-8859-1", "<title>\xc3\xce\xc8\xc7\xd1 \xc7\xe1\xe3\xdb\xd1\xc8</title>", "text/html; charset=ISO-8859-1", "windows-1256"},
+		{"Arabic in windows-1256 declared in the prolog as ISO-8859-1", `<?xml version="1.0" encoding="ISO-8859-1"?><rss><title>` + "\xc7\xe1\xd1\xc8\xc7\xd8 \xda\xc7\xd5\xe3\xc9 \xc7\xe1\xe3\xdb\xd1\xc8" + `</title></rss>`, "", "windows-1256"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,20 +151,37 @@ func FuzzToUTF8(f *testing.F) {
 	for _, name := range files {
 		if b, err := os.ReadFile(name); err == nil && !strings.HasSuffix(name, ".md") {
 			f.Add(b, "")
+			f.Add(withoutLabels(b), "text/html; charset=iso-8859-1")
 		}
 	}
 	f.Add([]byte(`<?xml version="1.0" encoding="utf-16"?><rss/>`), "text/xml; charset=utf-16")
 	f.Add([]byte{0xff, 0xfe, 0, 0, '<', 0, 0, 0}, "")
+	f.Add([]byte("<p>\xc7\xe1\xe3\xdb\xd1\xc8 Rabat \xe9t\xe9</p>"), "text/html; charset=windows-1256")
+	f.Add([]byte("D\x00a\x00t\x00e\x00"), "")
 	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
-		out, enc, err := ToUTF8(body, contentType)
-		if err != nil {
-			return
+		check := func(contentType string) string {
+			out, enc, err := ToUTF8(body, contentType)
+			if err != nil {
+				return ""
+			}
+			if enc == "" {
+				t.Fatalf("no encoding name for %q", body)
+			}
+			if !utf8.Valid(out) {
+				t.Fatalf("output is not UTF-8 (encoding %s, Content-Type %q)", enc, contentType)
+			}
+			return enc
 		}
-		if enc == "" {
-			t.Fatalf("no encoding name for %q", body)
-		}
-		if !utf8.Valid(out) {
-			t.Fatalf("output is not UTF-8 (encoding %s)", enc)
+		check(contentType)
+		// Whatever the fuzzer's label, also take the paths that detect:
+		// no label at all, and a label detection may overrule.
+		check("")
+		check("text/html; charset=windows-1252")
+		best, scores, _ := detectSingleByte(body, nil)
+		for i, score := range scores {
+			if score != score || score > scores[slices.Index(candidates, best)] {
+				t.Fatalf("%s scored %v, above the chosen %s", candidates[i].name, score, best.name)
+			}
 		}
 	})
 }

@@ -21,8 +21,12 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	fs := a.flags("demo")
 	var cfg config
 	errs := cfg.bind(fs, a.env, "db", "web", "crawl")
+	step := fs.Duration("step", time.Minute, "how long each capture of an outlet is served before its next one")
 	if _, err := parseChecked(fs, args, &cfg, errs); err != nil {
 		return err
+	}
+	if *step <= 0 {
+		return fmt.Errorf("%w: --step must be positive", errUsage)
 	}
 	dbGiven := false
 	fs.Visit(func(f *flag.Flag) {
@@ -48,13 +52,18 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	cfg.AllowPrivateNetworks = true
 	cfg.HostDelay = 0
 	cfg.HostConcurrency = max(cfg.HostConcurrency, 8)
+	// Outlets move to their next capture every step: look often enough
+	// that the ticker shows the new headlines within a step.
+	cfg.MinInterval = min(cfg.MinInterval, max(*step/4, time.Second))
+	cfg.MaxInterval = min(cfg.MaxInterval, *step)
 	log := a.logger(cfg.LogLevel)
 
 	feedLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return fmt.Errorf("starting the demo feed server: %w", err)
 	}
-	feedServer := &http.Server{Handler: demo.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	start := time.Now()
+	feedServer := &http.Server{Handler: demo.Handler(demo.Schedule{Start: start, Step: *step}), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := feedServer.Serve(feedLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("demo feed server stopped", "err", err)
@@ -68,12 +77,11 @@ func (a *app) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	now := time.Now()
 	for _, f := range demo.Feeds() {
 		_, err := st.AddSource(ctx, revue.Source{
 			Name: f.Name, FeedURL: feedBase + f.Path, Lang: f.Lang,
 			Section: f.Section, Region: f.Region, Enabled: true,
-		}, now)
+		}, start)
 		if err != nil && !errors.Is(err, revue.ErrDuplicate) {
 			return fmt.Errorf("adding the demo source %s: %w", f.Name, err)
 		}

@@ -1,12 +1,21 @@
 // Package demo bundles snapshots of real news feeds and serves them over
 // HTTP, so that `revue demo` can crawl a populated portal without any
-// network: the command serves Handler on a loopback port and adds one source
-// per Feeds entry.
+// network: the command serves a Handler on a loopback port and adds one
+// source per Feeds entry.
 //
 // The snapshots are copied byte for byte from public repositories' test
 // fixtures (feeds/PROVENANCE.md); their quirks (no XML declaration,
-// ISO-8859-1, a BOM, double-encoded UTF-8, a wrong <language>)
-// are kept on purpose, so the demo exercises the real pipeline.
+// ISO-8859-1, a BOM, double-encoded UTF-8, a wrong <language>) are kept on
+// purpose, so the demo exercises the real pipeline. Two things change when
+// they are served, so that the demo looks like the product on any day:
+//
+//   - An outlet captured several times (Hespress, Al Jazeera) is one feed
+//     that moves from its older capture to the newer one while the demo
+//     runs, a Schedule.Step apart, so the live ticker receives new headlines.
+//   - The dates inside each capture are moved forward, all by the same
+//     amount, so that its newest item is dated Feed.Lag before the capture
+//     is served: items keep their spacing and order, and Moroccan outlets,
+//     listed first with the shortest lags, lead the front page.
 package demo
 
 import (
@@ -21,75 +30,112 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"revue/internal/feed"
 )
 
 //go:embed feeds/*.xml
 var bundled embed.FS
 
-// Feed is one bundled feed and the settings its demo source gets.
+// Feed is one outlet's bundled feed and the settings its demo source gets.
 type Feed struct {
 	Name    string
-	Path    string // URL path the feed is served at, e.g. /feeds/hespress-ar-1.xml
+	Path    string // URL path the feed is served at, e.g. /feeds/hespress-ar.xml
 	Lang    string // the language of the text, whatever the feed's header says
 	Section string // section slug
 	Region  string // region slug; empty for national and foreign outlets
 	// ContentType is what Handler answers with: the feed's media type and,
-	// when the file declares one, its charset.
+	// when the files declare one, its charset.
 	ContentType string
+	// Snapshots are the bundled captures of the outlet's feed (file names
+	// under feeds/), oldest first; the Handler serves each in turn.
+	Snapshots []string
+	// Lag is how long before a capture is served its newest item is dated.
+	Lag time.Duration
+	// Undated is the Last-Modified of a capture without a single dated
+	// item, whose dates cannot be moved: the day its only item says it
+	// was published.
+	Undated time.Time
 }
 
-// snapshotUnix is the Last-Modified of every bundled feed: the day the
-// bundle was assembled (2026-11-30 UTC). A fixed date, rather than the embed
-// mtime, which is zero, lets a crawler's If-Modified-Since produce 304 too.
-const snapshotUnix = 1795996800
+// Schedule says when the demo started and how long each capture of an
+// outlet is served before its next one.
+type Schedule struct {
+	Start time.Time
+	Step  time.Duration
+	Now   func() time.Time // time.Now when nil
+}
 
 const (
 	rss  = "application/rss+xml"
 	atom = "application/atom+xml"
 )
 
-// Feeds lists the bundled feeds, Moroccan outlets first. Sections follow the
-// rule of internal/defaults: a general feed is "actualite" for a Moroccan
-// outlet and "international" for a foreign one; a topical feed keeps its topic.
+// Feeds lists the bundled outlets, Moroccan outlets first. Sections follow
+// the rule of internal/defaults: a general feed is "actualite" for a
+// Moroccan outlet and "international" for a foreign one; a topical feed
+// keeps its topic. Lags grow down the list, so the front page opens on the
+// Moroccan outlets, Arabic and French, with the rest of the world below.
 func Feeds() []Feed {
+	minutes := func(m int) time.Duration { return time.Duration(m) * time.Minute }
 	return []Feed{
 		// feeds/real-maghreb: the Hespress and TelQuel files are a scraper's
 		// re-serialisation whose channel says <language>en</language>.
-		{Name: "Hespress (هسبريس) — 11/02", Path: "/feeds/hespress-ar-1.xml", Lang: "ar", Section: "actualite", ContentType: rss + "; charset=UTF-8"},
-		{Name: "Hespress (هسبريس) — 15/02", Path: "/feeds/hespress-ar-2.xml", Lang: "ar", Section: "actualite", ContentType: rss + "; charset=UTF-8"},
-		{Name: "TelQuel", Path: "/feeds/telquel-fr.xml", Lang: "fr", Section: "actualite", ContentType: rss + "; charset=UTF-8"},
-		{Name: "Al Jazeera English — 04:04", Path: "/feeds/aljazeera-en-1.xml", Lang: "en", Section: "international", ContentType: rss},
-		{Name: "Al Jazeera English — 08:51", Path: "/feeds/aljazeera-en-2.xml", Lang: "en", Section: "international", ContentType: rss},
+		{Name: "Hespress (هسبريس)", Path: "/feeds/hespress-ar.xml", Lang: "ar", Section: "actualite", ContentType: rss + "; charset=UTF-8",
+			Snapshots: []string{"hespress-ar-1.xml", "hespress-ar-2.xml"}, Lag: minutes(2)},
+		{Name: "TelQuel", Path: "/feeds/telquel-fr.xml", Lang: "fr", Section: "actualite", ContentType: rss + "; charset=UTF-8",
+			Snapshots: []string{"telquel-fr.xml"}, Lag: minutes(6)},
+		{Name: "Le Monde", Path: "/feeds/lemonde-fr.xml", Lang: "fr", Section: "international", ContentType: rss + "; charset=utf-8",
+			Snapshots: []string{"lemonde-fr.xml"}, Lag: minutes(40)},
+		{Name: "Al Jazeera English", Path: "/feeds/aljazeera-en.xml", Lang: "en", Section: "international", ContentType: rss,
+			Snapshots: []string{"aljazeera-en-3.xml", "aljazeera-en-1.xml", "aljazeera-en-2.xml"}, Lag: minutes(45)},
 		// feeds/real.
-		{Name: "Al Jazeera English — février 2026", Path: "/feeds/aljazeera-en-3.xml", Lang: "en", Section: "international", ContentType: rss},
-		{Name: "Rue89", Path: "/feeds/rue89-fr.xml", Lang: "fr", Section: "international", ContentType: rss + "; charset=UTF-8"},
-		{Name: "Le Monde", Path: "/feeds/lemonde-fr.xml", Lang: "fr", Section: "international", ContentType: rss + "; charset=utf-8"},
-		{Name: "RSR — La Capsule multimédia", Path: "/feeds/rsr-fr.xml", Lang: "fr", Section: "tech", ContentType: rss + "; charset=utf-8"},
-		{Name: "Diputación de Valencia", Path: "/feeds/dival-es.xml", Lang: "es", Section: "societe", ContentType: rss + "; charset=ISO-8859-1"},
-		{Name: "BBC اردو", Path: "/feeds/bbc-urdu-ur.xml", Lang: "ur", Section: "international", ContentType: atom + "; charset=utf-8"},
-		{Name: "The Guardian", Path: "/feeds/guardian-en.xml", Lang: "en", Section: "international", ContentType: rss + "; charset=utf-8"},
-		{Name: "The New York Times", Path: "/feeds/nytimes-en.xml", Lang: "en", Section: "international", ContentType: rss},
-		{Name: "Reuters — World News", Path: "/feeds/reuters-en.xml", Lang: "en", Section: "international", ContentType: rss + "; charset=UTF-8"},
-		{Name: "Daily Mail", Path: "/feeds/dailymail-en.xml", Lang: "en", Section: "international", ContentType: rss},
-		{Name: "NDTV", Path: "/feeds/ndtv-en.xml", Lang: "en", Section: "international", ContentType: rss},
-		{Name: "The New Yorker — News", Path: "/feeds/newyorker-en.xml", Lang: "en", Section: "politique", ContentType: rss + "; charset=utf-8"},
-		{Name: "Talking Points Memo", Path: "/feeds/tpm-en.xml", Lang: "en", Section: "politique", ContentType: atom + "; charset=UTF-8"},
-		{Name: "BreakingNews.ie — Business", Path: "/feeds/breakingnews-ie-en.xml", Lang: "en", Section: "economie", ContentType: rss + "; charset=UTF-8"},
-		{Name: "The Washington Post — Wellness", Path: "/feeds/wapo-wellness-en.xml", Lang: "en", Section: "sante", ContentType: rss + "; charset=UTF-8"},
-		{Name: "Ars Technica", Path: "/feeds/arstechnica-en.xml", Lang: "en", Section: "tech", ContentType: rss + "; charset=UTF-8"},
-		{Name: "The Verge", Path: "/feeds/theverge-en.xml", Lang: "en", Section: "tech", ContentType: atom + "; charset=UTF-8"},
-		{Name: "The H", Path: "/feeds/h-online-en.xml", Lang: "en", Section: "tech", ContentType: atom + "; charset=UTF-8"},
-		{Name: "NASA Breaking News", Path: "/feeds/nasa-en.xml", Lang: "en", Section: "tech", ContentType: rss + "; charset=utf-8"},
+		{Name: "Rue89", Path: "/feeds/rue89-fr.xml", Lang: "fr", Section: "international", ContentType: rss + "; charset=UTF-8",
+			Snapshots: []string{"rue89-fr.xml"}, Lag: minutes(55)},
+		{Name: "RSR — La Capsule multimédia", Path: "/feeds/rsr-fr.xml", Lang: "fr", Section: "tech", ContentType: rss + "; charset=utf-8",
+			Snapshots: []string{"rsr-fr.xml"}, Lag: minutes(65)},
+		{Name: "Diputación de Valencia", Path: "/feeds/dival-es.xml", Lang: "es", Section: "societe", ContentType: rss + "; charset=ISO-8859-1",
+			Snapshots: []string{"dival-es.xml"}, Undated: time.Date(2021, 5, 14, 12, 0, 0, 0, time.UTC)},
+		{Name: "BBC اردو", Path: "/feeds/bbc-urdu-ur.xml", Lang: "ur", Section: "international", ContentType: atom + "; charset=utf-8",
+			Snapshots: []string{"bbc-urdu-ur.xml"}, Lag: minutes(75)},
+		{Name: "The Guardian", Path: "/feeds/guardian-en.xml", Lang: "en", Section: "international", ContentType: rss + "; charset=utf-8",
+			Snapshots: []string{"guardian-en.xml"}, Lag: minutes(85)},
+		{Name: "The New York Times", Path: "/feeds/nytimes-en.xml", Lang: "en", Section: "international", ContentType: rss,
+			Snapshots: []string{"nytimes-en.xml"}, Lag: minutes(95)},
+		{Name: "Reuters — World News", Path: "/feeds/reuters-en.xml", Lang: "en", Section: "international", ContentType: rss + "; charset=UTF-8",
+			Snapshots: []string{"reuters-en.xml"}, Lag: minutes(105)},
+		{Name: "Daily Mail", Path: "/feeds/dailymail-en.xml", Lang: "en", Section: "international", ContentType: rss,
+			Snapshots: []string{"dailymail-en.xml"}, Lag: minutes(115)},
+		{Name: "NDTV", Path: "/feeds/ndtv-en.xml", Lang: "en", Section: "international", ContentType: rss,
+			Snapshots: []string{"ndtv-en.xml"}, Lag: minutes(125)},
+		{Name: "The New Yorker — News", Path: "/feeds/newyorker-en.xml", Lang: "en", Section: "politique", ContentType: rss + "; charset=utf-8",
+			Snapshots: []string{"newyorker-en.xml"}, Lag: minutes(135)},
+		{Name: "Talking Points Memo", Path: "/feeds/tpm-en.xml", Lang: "en", Section: "politique", ContentType: atom + "; charset=UTF-8",
+			Snapshots: []string{"tpm-en.xml"}, Lag: minutes(145)},
+		{Name: "BreakingNews.ie — Business", Path: "/feeds/breakingnews-ie-en.xml", Lang: "en", Section: "economie", ContentType: rss + "; charset=UTF-8",
+			Snapshots: []string{"breakingnews-ie-en.xml"}, Lag: minutes(155)},
+		{Name: "The Washington Post — Wellness", Path: "/feeds/wapo-wellness-en.xml", Lang: "en", Section: "sante", ContentType: rss + "; charset=UTF-8",
+			Snapshots: []string{"wapo-wellness-en.xml"}, Lag: minutes(165)},
+		{Name: "Ars Technica", Path: "/feeds/arstechnica-en.xml", Lang: "en", Section: "tech", ContentType: rss + "; charset=UTF-8",
+			Snapshots: []string{"arstechnica-en.xml"}, Lag: minutes(175)},
+		{Name: "The Verge", Path: "/feeds/theverge-en.xml", Lang: "en", Section: "tech", ContentType: atom + "; charset=UTF-8",
+			Snapshots: []string{"theverge-en.xml"}, Lag: minutes(185)},
+		{Name: "The H", Path: "/feeds/h-online-en.xml", Lang: "en", Section: "tech", ContentType: atom + "; charset=UTF-8",
+			Snapshots: []string{"h-online-en.xml"}, Lag: minutes(195)},
+		{Name: "NASA Breaking News", Path: "/feeds/nasa-en.xml", Lang: "en", Section: "tech", ContentType: rss + "; charset=utf-8",
+			Snapshots: []string{"nasa-en.xml"}, Lag: minutes(205)},
 	}
 }
 
-// Handler serves the bundled feeds at their Paths with Content-Type, ETag
-// and Last-Modified, answering conditional requests with 304 Not Modified.
-func Handler() http.Handler {
-	h, err := newHandler(bundled, "feeds", Feeds())
+// Handler serves the bundled outlets at their Paths on schedule s, with
+// Content-Type, ETag and Last-Modified, answering conditional requests
+// with 304 Not Modified.
+func Handler(s Schedule) http.Handler {
+	h, err := newHandler(bundled, "feeds", Feeds(), s)
 	if err != nil {
 		// The bundle is compiled in and checked by the tests: a failure here
 		// is a build defect, not a runtime condition.
@@ -98,51 +144,67 @@ func Handler() http.Handler {
 	return h
 }
 
-// representation is one body of a feed with its validator.
+// representation is one body of a capture with its validators.
 type representation struct {
-	body []byte
-	etag string
+	body     []byte
+	etag     string
+	modified time.Time
+}
+
+// capture is one snapshot as served: its plain body and, when the bundled
+// file is stored gzip-compressed (name.gz), the same bytes compressed for
+// clients that accept gzip, so any HTTP client can read every feed.
+type capture struct {
+	plain   representation
+	gzipped *representation
 }
 
 type entry struct {
 	contentType string
-	plain       representation
-	// gzipped is set when the bundled file is stored gzip-compressed
-	// (name.gz): clients that accept gzip get those bytes with
-	// Content-Encoding: gzip, the others the decompressed plain body, so any
-	// HTTP client can read every feed.
-	gzipped *representation
+	captures    []capture // in serving order
 }
 
 type handler struct {
-	entries map[string]entry
+	entries  map[string]entry
+	schedule Schedule
 }
 
-// newHandler loads each feed from dir/{base of Path}, or from the same name
-// with ".gz" appended.
-func newHandler(fsys fs.FS, dir string, feeds []Feed) (*handler, error) {
-	h := &handler{entries: make(map[string]entry, len(feeds))}
+// newHandler loads each snapshot from dir/{name}, or from the same name with
+// ".gz" appended, and prepares it as it will be served on s.
+func newHandler(fsys fs.FS, dir string, feeds []Feed, s Schedule) (*handler, error) {
+	if s.Step <= 0 {
+		return nil, errors.New("the demo schedule needs a positive step")
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	h := &handler{entries: make(map[string]entry, len(feeds)), schedule: s}
 	for _, f := range feeds {
-		name := path.Join(dir, path.Base(f.Path))
+		if len(f.Snapshots) == 0 {
+			return nil, fmt.Errorf("feed %s has no snapshot", f.Path)
+		}
 		e := entry{contentType: f.ContentType}
-		data, err := fs.ReadFile(fsys, name)
-		switch {
-		case err == nil:
-			e.plain = newRepresentation(data, "")
-		case errors.Is(err, fs.ErrNotExist):
-			compressed, gzErr := fs.ReadFile(fsys, name+".gz")
-			if gzErr != nil {
-				return nil, fmt.Errorf("feed %s: neither %s nor %s.gz is bundled", f.Path, name, name)
-			}
-			plain, err := gunzip(compressed)
+		for i, name := range f.Snapshots {
+			data, gzipped, err := readSnapshot(fsys, path.Join(dir, name))
 			if err != nil {
-				return nil, fmt.Errorf("feed %s: decompressing %s.gz: %w", f.Path, name, err)
+				return nil, fmt.Errorf("feed %s: %w", f.Path, err)
 			}
-			e.plain = newRepresentation(plain, "")
-			gz := newRepresentation(compressed, "-gzip")
-			e.gzipped = &gz
-		default:
-			return nil, fmt.Errorf("feed %s: reading %s: %w", f.Path, name, err)
+			servedAt := s.Start.Add(time.Duration(i) * s.Step)
+			body, newest, ok := moveDates(data, servedAt.Add(-f.Lag))
+			modified := newest
+			if !ok {
+				modified = f.Undated
+			}
+			c := capture{plain: newRepresentation(body, "", modified)}
+			if gzipped {
+				compressed, err := gzipBytes(body)
+				if err != nil {
+					return nil, fmt.Errorf("feed %s: compressing %s: %w", f.Path, name, err)
+				}
+				gz := newRepresentation(compressed, "-gzip", modified)
+				c.gzipped = &gz
+			}
+			e.captures = append(e.captures, c)
 		}
 		if _, dup := h.entries[f.Path]; dup {
 			return nil, fmt.Errorf("feed path %s is listed twice", f.Path)
@@ -152,9 +214,29 @@ func newHandler(fsys fs.FS, dir string, feeds []Feed) (*handler, error) {
 	return h, nil
 }
 
-func newRepresentation(body []byte, suffix string) representation {
+// readSnapshot reads name, or name.gz decompressed, saying which it was.
+func readSnapshot(fsys fs.FS, name string) ([]byte, bool, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err == nil {
+		return data, false, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, false, fmt.Errorf("reading %s: %w", name, err)
+	}
+	compressed, gzErr := fs.ReadFile(fsys, name+".gz")
+	if gzErr != nil {
+		return nil, false, fmt.Errorf("neither %s nor %s.gz is bundled", name, name)
+	}
+	plain, err := gunzip(compressed)
+	if err != nil {
+		return nil, false, fmt.Errorf("decompressing %s.gz: %w", name, err)
+	}
+	return plain, true, nil
+}
+
+func newRepresentation(body []byte, suffix string, modified time.Time) representation {
 	sum := sha256.Sum256(body)
-	return representation{body: body, etag: `"` + hex.EncodeToString(sum[:16]) + suffix + `"`}
+	return representation{body: body, etag: `"` + hex.EncodeToString(sum[:16]) + suffix + `"`, modified: modified}
 }
 
 func gunzip(compressed []byte) ([]byte, error) {
@@ -164,6 +246,27 @@ func gunzip(compressed []byte) ([]byte, error) {
 	}
 	defer zr.Close()
 	return io.ReadAll(zr)
+}
+
+func gzipBytes(plain []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(plain); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// current is the index of the capture served at now.
+func (h *handler) current(e entry) int {
+	elapsed := h.schedule.Now().Sub(h.schedule.Start)
+	if elapsed < 0 {
+		return 0
+	}
+	return min(int(elapsed/h.schedule.Step), len(e.captures)-1)
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -177,11 +280,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	rep := e.plain
-	if e.gzipped != nil {
+	c := e.captures[h.current(e)]
+	rep := c.plain
+	if c.gzipped != nil {
 		w.Header().Set("Vary", "Accept-Encoding")
 		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-			rep = *e.gzipped
+			rep = *c.gzipped
 			w.Header().Set("Content-Encoding", "gzip")
 		}
 	}
@@ -189,7 +293,64 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("ETag", rep.etag)
 	// ServeContent answers If-None-Match / If-Modified-Since with 304, and
 	// handles HEAD and Range.
-	http.ServeContent(w, r, "", time.Unix(snapshotUnix, 0).UTC(), bytes.NewReader(rep.body))
+	http.ServeContent(w, r, "", rep.modified, bytes.NewReader(rep.body))
+}
+
+// dateElement matches an element holding a date in RSS, Atom or Dublin
+// Core; the names of the opening and closing tags are compared in code.
+var dateElement = regexp.MustCompile(`<((?:[A-Za-z][\w.-]*:)?(?:pubDate|lastBuildDate|date|updated|published|issued|modified|created))>(\s*(?:<!\[CDATA\[)?)([^<\]]{8,64}?)((?:\]\]>)?\s*)</((?:[A-Za-z][\w.-]*:)?[A-Za-z]+)>`)
+
+// dateLayouts are the formats the bundled feeds write dates in; a date in
+// another format is left as it is.
+var dateLayouts = []string{time.RFC1123Z, time.RFC1123, "Mon, 2 Jan 2006 15:04:05 -0700", "Mon, 2 Jan 2006 15:04:05 MST",
+	"Mon, 02 Jan 2006 15:04:05 -07:00", "Mon, 02 Jan 2006 15:04 MST", time.RFC3339Nano, time.RFC3339}
+
+// moveDates shifts every date of doc by one amount, so that the latest one
+// becomes newest, and returns the new document and that latest date moved.
+// ok is false when doc holds no date it can read (nothing is changed).
+func moveDates(doc []byte, newest time.Time) (moved []byte, latest time.Time, ok bool) {
+	var dates []time.Time
+	for _, m := range dateElement.FindAllSubmatch(doc, -1) {
+		if string(m[1]) != string(m[5]) {
+			continue
+		}
+		if _, _, ok := parseDate(string(m[3])); ok {
+			// The absolute time from the crawler's own parser, which knows
+			// zone names such as EDT that time.Parse reads as UTC.
+			if t, err := feed.ParseDate(string(m[3])); err == nil {
+				dates = append(dates, t)
+				if t.After(latest) {
+					latest = t
+				}
+			}
+		}
+	}
+	if len(dates) == 0 {
+		return doc, time.Time{}, false
+	}
+	shift := newest.Sub(latest)
+	moved = dateElement.ReplaceAllFunc(doc, func(el []byte) []byte {
+		m := dateElement.FindSubmatch(el)
+		if string(m[1]) != string(m[5]) {
+			return el
+		}
+		t, layout, ok := parseDate(string(m[3]))
+		if !ok {
+			return el
+		}
+		return []byte("<" + string(m[1]) + ">" + string(m[2]) + t.Add(shift).Format(layout) + string(m[4]) + "</" + string(m[5]) + ">")
+	})
+	return moved, latest.Add(shift), true
+}
+
+func parseDate(s string) (time.Time, string, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, layout, true
+		}
+	}
+	return time.Time{}, "", false
 }
 
 // acceptsGzip reports whether an Accept-Encoding header admits gzip.

@@ -30,9 +30,30 @@ func TestFeedsTable(t *testing.T) {
 	}
 	langs := map[string]int{}
 	paths := map[string]bool{}
-	for _, f := range feeds {
+	files := map[string]bool{}
+	for i, f := range feeds {
 		if f.Name == "" {
 			t.Errorf("%s: no name", f.Path)
+		}
+		// One source per outlet: a name says who, never when it was captured.
+		if snapshotMark.MatchString(f.Name) {
+			t.Errorf("%s: the name %q carries a capture time", f.Path, f.Name)
+		}
+		if len(f.Snapshots) == 0 {
+			t.Errorf("%s: no snapshot", f.Path)
+		}
+		for _, name := range f.Snapshots {
+			if files[name] {
+				t.Errorf("%s: snapshot %s is served by two outlets", f.Path, name)
+			}
+			files[name] = true
+		}
+		// The front page opens on Moroccan outlets, Arabic then French.
+		if i < 2 && (f.Section != "actualite" || f.Lang != []string{"ar", "fr"}[i]) {
+			t.Errorf("outlet %d is %s (%s, %s), want the Moroccan outlets first, Arabic then French", i, f.Name, f.Lang, f.Section)
+		}
+		if i > 0 && f.Undated.IsZero() && f.Lag < feeds[0].Lag {
+			t.Errorf("%s is dated closer to now than %s", f.Name, feeds[0].Name)
 		}
 		if !strings.HasPrefix(f.Path, "/feeds/") || paths[f.Path] {
 			t.Errorf("%s: path must be unique and under /feeds/", f.Path)
@@ -59,7 +80,9 @@ func TestFeedsTable(t *testing.T) {
 func TestBundleMatchesTable(t *testing.T) {
 	listed := map[string]bool{}
 	for _, f := range Feeds() {
-		listed["feeds/"+strings.TrimPrefix(f.Path, "/feeds/")] = true
+		for _, name := range f.Snapshots {
+			listed["feeds/"+name] = true
+		}
 	}
 	total := 0
 	err := fs.WalkDir(bundled, "feeds", func(name string, d fs.DirEntry, err error) error {
@@ -87,9 +110,34 @@ func TestBundleMatchesTable(t *testing.T) {
 
 var xmlEncoding = regexp.MustCompile(`^<\?xml[^>]*encoding=["']([^"']+)["']`)
 
+// snapshotMark is what a capture time in a name looks like: 04:04, 11/02,
+// a month.
+var snapshotMark = regexp.MustCompile(`\d{1,2}[:/]\d{2}|(?i)\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b|\b20\d\d\b`)
+
+// schedule is a demo that started at start, a minute a step, on a clock the
+// test moves.
+type testClock struct{ now time.Time }
+
+func (c *testClock) Now() time.Time { return c.now }
+
+var demoStart = time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+
+func newTestServer(t *testing.T) (*httptest.Server, *testClock) {
+	t.Helper()
+	clock := &testClock{now: demoStart}
+	srv := httptest.NewServer(Handler(Schedule{Start: demoStart, Step: time.Minute, Now: clock.Now}))
+	t.Cleanup(srv.Close)
+	return srv, clock
+}
+
+// withoutDates blanks the text of every date element, for comparing a
+// served capture with its bundled bytes.
+func withoutDates(doc []byte) []byte {
+	return dateElement.ReplaceAll(doc, []byte("<$1>$2…$4</$5>"))
+}
+
 func TestEveryFeedIsServedAndCached(t *testing.T) {
-	srv := httptest.NewServer(Handler())
-	defer srv.Close()
+	srv, _ := newTestServer(t)
 	client := srv.Client()
 
 	for _, f := range Feeds() {
@@ -103,12 +151,12 @@ func TestEveryFeedIsServedAndCached(t *testing.T) {
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("GET %s: %s", f.Path, resp.Status)
 			}
-			file, err := fs.ReadFile(bundled, "feeds/"+strings.TrimPrefix(f.Path, "/feeds/"))
+			file, err := fs.ReadFile(bundled, "feeds/"+f.Snapshots[0])
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !bytes.Equal(body, file) {
-				t.Errorf("served body differs from the bundled file")
+			if !bytes.Equal(withoutDates(body), withoutDates(file)) {
+				t.Errorf("served body differs from the bundled file %s beyond its dates", f.Snapshots[0])
 			}
 
 			// The Content-Type names the charset exactly when the file declares one.
@@ -165,8 +213,7 @@ func TestEveryFeedIsServedAndCached(t *testing.T) {
 }
 
 func TestHandlerRefusesOtherRequests(t *testing.T) {
-	srv := httptest.NewServer(Handler())
-	defer srv.Close()
+	srv, _ := newTestServer(t)
 	tests := []struct {
 		method, path string
 		want         int
@@ -205,7 +252,8 @@ func TestGzipFiles(t *testing.T) {
 	zw.Write(plain)
 	zw.Close()
 	fsys := fstest.MapFS{"f/big.xml.gz": {Data: compressed.Bytes(), ModTime: time.Now()}}
-	h, err := newHandler(fsys, "f", []Feed{{Path: "/feeds/big.xml", ContentType: "application/rss+xml; charset=UTF-8"}})
+	schedule := Schedule{Start: demoStart, Step: time.Minute}
+	h, err := newHandler(fsys, "f", []Feed{{Path: "/feeds/big.xml", ContentType: "application/rss+xml; charset=UTF-8", Snapshots: []string{"big.xml"}}}, schedule)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,8 +265,8 @@ func TestGzipFiles(t *testing.T) {
 		wantEncoding   string
 		wantBody       []byte
 	}{
-		{"gzip, deflate, br", "gzip", compressed.Bytes()},
-		{"br;q=1.0, gzip;q=0.5", "gzip", compressed.Bytes()},
+		{"gzip, deflate, br", "gzip", nil},
+		{"br;q=1.0, gzip;q=0.5", "gzip", nil},
 		{"gzip;q=0", "", plain},
 		{"identity", "", plain},
 		{"", "", plain},
@@ -234,9 +282,14 @@ func TestGzipFiles(t *testing.T) {
 		resp := get(t, client, srv.URL+"/feeds/big.xml", header)
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != tt.wantEncoding || !bytes.Equal(body, tt.wantBody) {
-			t.Errorf("Accept-Encoding %q: %s, Content-Encoding %q, %d bytes; want %q and %d bytes",
-				tt.acceptEncoding, resp.Status, resp.Header.Get("Content-Encoding"), len(body), tt.wantEncoding, len(tt.wantBody))
+		if tt.wantEncoding == "gzip" {
+			if body, err = gunzip(body); err != nil {
+				t.Errorf("Accept-Encoding %q: the body is not gzip: %v", tt.acceptEncoding, err)
+			}
+		}
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != tt.wantEncoding || !bytes.Equal(withoutDates(body), withoutDates(plain)) {
+			t.Errorf("Accept-Encoding %q: %s, Content-Encoding %q, %d bytes; want %q and the capture",
+				tt.acceptEncoding, resp.Status, resp.Header.Get("Content-Encoding"), len(body), tt.wantEncoding)
 		}
 		if resp.Header.Get("Vary") != "Accept-Encoding" {
 			t.Errorf("Accept-Encoding %q: Vary %q, want Accept-Encoding", tt.acceptEncoding, resp.Header.Get("Vary"))
@@ -247,7 +300,7 @@ func TestGzipFiles(t *testing.T) {
 		t.Errorf("ETags %v: want one per representation (2)", etags)
 	}
 
-	if _, err := newHandler(fsys, "f", []Feed{{Path: "/feeds/missing.xml"}}); err == nil {
+	if _, err := newHandler(fsys, "f", []Feed{{Path: "/feeds/missing.xml", Snapshots: []string{"missing.xml"}}}, schedule); err == nil {
 		t.Error("newHandler accepted a feed with no file")
 	}
 }
@@ -269,7 +322,7 @@ func get(t *testing.T, client *http.Client, url string, header http.Header) *htt
 }
 
 func BenchmarkServeFeed(b *testing.B) {
-	h := Handler()
+	h := Handler(Schedule{Start: demoStart, Step: time.Minute})
 	req := httptest.NewRequest(http.MethodGet, "/feeds/guardian-en.xml", nil)
 	b.ReportAllocs()
 	for range b.N {
@@ -279,4 +332,107 @@ func BenchmarkServeFeed(b *testing.B) {
 			b.Fatal(rec.Code)
 		}
 	}
+}
+
+// An outlet captured several times moves to its next capture a step after
+// the previous one, with new items dated just before they are served.
+func TestOutletsMoveToTheirNextCapture(t *testing.T) {
+	srv, clock := newTestServer(t)
+	for _, tc := range []struct {
+		path string
+		at   time.Duration
+		want string // the bundled capture served then
+	}{
+		{"/feeds/hespress-ar.xml", 0, "hespress-ar-1.xml"},
+		{"/feeds/hespress-ar.xml", 59 * time.Second, "hespress-ar-1.xml"},
+		{"/feeds/hespress-ar.xml", time.Minute, "hespress-ar-2.xml"},
+		{"/feeds/hespress-ar.xml", time.Hour, "hespress-ar-2.xml"},
+		{"/feeds/aljazeera-en.xml", 0, "aljazeera-en-3.xml"},
+		{"/feeds/aljazeera-en.xml", 90 * time.Second, "aljazeera-en-1.xml"},
+		{"/feeds/aljazeera-en.xml", 2 * time.Minute, "aljazeera-en-2.xml"},
+		{"/feeds/telquel-fr.xml", time.Hour, "telquel-fr.xml"},
+	} {
+		clock.now = demoStart.Add(tc.at)
+		resp := get(t, srv.Client(), srv.URL+tc.path, nil)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		file, err := fs.ReadFile(bundled, "feeds/"+tc.want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(withoutDates(body), withoutDates(file)) {
+			t.Errorf("%s at +%v: not the capture %s", tc.path, tc.at, tc.want)
+		}
+	}
+}
+
+// Each capture's dates are moved by one amount: its newest item is dated
+// Lag before the capture is served, and the spacing of items is kept.
+func TestDatesAreMovedToToday(t *testing.T) {
+	srv, clock := newTestServer(t)
+	byPath := map[string]Feed{}
+	for _, f := range Feeds() {
+		byPath[f.Path] = f
+	}
+	for _, tc := range []struct {
+		path     string
+		step     int
+		snapshot string
+	}{
+		{"/feeds/hespress-ar.xml", 0, "hespress-ar-1.xml"},
+		{"/feeds/hespress-ar.xml", 1, "hespress-ar-2.xml"},
+		{"/feeds/lemonde-fr.xml", 0, "lemonde-fr.xml"},
+		{"/feeds/bbc-urdu-ur.xml", 0, "bbc-urdu-ur.xml"},
+	} {
+		f := byPath[tc.path]
+		servedAt := demoStart.Add(time.Duration(tc.step) * time.Minute)
+		clock.now = servedAt
+		resp := get(t, srv.Client(), srv.URL+tc.path, nil)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		served, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.path, err)
+		}
+		file, _ := fs.ReadFile(bundled, "feeds/"+tc.snapshot)
+		original, err := gofeed.NewParser().Parse(bytes.NewReader(file))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.snapshot, err)
+		}
+		var newest time.Time
+		var shift time.Duration
+		for i, it := range served.Items {
+			got, was := itemDate(it), itemDate(original.Items[i])
+			if got.After(newest) {
+				newest = got
+			}
+			if i == 0 {
+				shift = got.Sub(was)
+			} else if got.Sub(was) != shift {
+				t.Errorf("%s item %d moved by %v, item 0 by %v: the spacing changed", tc.path, i, got.Sub(was), shift)
+			}
+		}
+		if want := servedAt.Add(-f.Lag); newest.After(want) || want.Sub(newest) > time.Hour {
+			t.Errorf("%s at step %d: newest item dated %v, want about %v (%v before it is served)", tc.path, tc.step, newest, want, f.Lag)
+		}
+		if lm, err := http.ParseTime(resp.Header.Get("Last-Modified")); err != nil || lm.Before(newest.Truncate(time.Second)) || lm.After(servedAt) {
+			t.Errorf("%s: Last-Modified %q, want between the newest item and the serving time", tc.path, resp.Header.Get("Last-Modified"))
+		}
+	}
+	// A capture without any date keeps its text and says when it is from.
+	resp := get(t, srv.Client(), srv.URL+"/feeds/dival-es.xml", nil)
+	resp.Body.Close()
+	if lm, err := http.ParseTime(resp.Header.Get("Last-Modified")); err != nil || !lm.Equal(byPath["/feeds/dival-es.xml"].Undated) {
+		t.Errorf("the undated capture: Last-Modified %q, want its own day", resp.Header.Get("Last-Modified"))
+	}
+}
+
+func itemDate(it *gofeed.Item) time.Time {
+	if it.PublishedParsed != nil {
+		return *it.PublishedParsed
+	}
+	if it.UpdatedParsed != nil {
+		return *it.UpdatedParsed
+	}
+	return time.Time{}
 }

@@ -105,7 +105,7 @@ type Article struct {
 	Images        []Image   // in the order the feed gave them; first is the lead image
 	// Credits are the other publications of this same article: the same
 	// canonical URL from another source, or the item sent again under a new
-	// GUID. Filled by GetArticle.
+	// GUID, oldest first. Filled by reads.
 	Credits []Credit
 }
 

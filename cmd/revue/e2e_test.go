@@ -193,7 +193,7 @@ func TestEndToEnd(t *testing.T) {
 	if len(page.Items) != 20 || page.Next != "" {
 		t.Fatalf("API: %d articles, next %q; want 20 and no next page", len(page.Items), page.Next)
 	}
-	want := []string{"byline", "content_html", "id", "images", "lang", "published_at", "regions", "section", "source", "story_id", "summary", "title", "url"}
+	want := []string{"also_published_in", "byline", "content_html", "date_estimated", "id", "images", "lang", "published_at", "regions", "section", "source", "story_id", "summary", "title", "url"}
 	var keys []string
 	for k := range page.Items[0] {
 		keys = append(keys, k)

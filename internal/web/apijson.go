@@ -25,6 +25,17 @@ type Article struct {
 	Summary     string        `json:"summary"`
 	ContentHTML string        `json:"content_html"`
 	Images      []Image       `json:"images"`
+	// DateEstimated and AlsoPublishedIn go beyond DESIGN.md's article
+	// fields: the feed gave no date and published_at is Revue's estimate;
+	// the other outlets that carried the same article, each with its link.
+	DateEstimated   bool     `json:"date_estimated"`
+	AlsoPublishedIn []Credit `json:"also_published_in"`
+}
+
+// Credit is another outlet that published an article, with its own link.
+type Credit struct {
+	Source ArticleSource `json:"source"`
+	URL    string        `json:"url"`
 }
 
 // ArticleSource names the source an article came from.
@@ -33,11 +44,13 @@ type ArticleSource struct {
 	Name string `json:"name"`
 }
 
-// Image is an article image as the API shows it: always through the proxy.
+// Image is an article image as the API shows it: where the source put it,
+// and the portal's proxy, the only address pages use.
 type Image struct {
-	ID     int64  `json:"id"`
-	URL    string `json:"url"`
-	Status string `json:"status"`
+	ID       int64  `json:"id"`
+	URL      string `json:"url"`
+	ProxyURL string `json:"proxy_url"`
+	Status   string `json:"status"`
 }
 
 // Source is the public JSON form of a source (API, `revue sources list --json`).
@@ -78,25 +91,32 @@ func ArticleJSON(a revue.Article, baseURL string) Article {
 	images := make([]Image, 0, len(a.Images))
 	for _, img := range a.Images {
 		images = append(images, Image{
-			ID:     img.ID,
-			URL:    base + imagePath(img.ID),
-			Status: string(img.Status),
+			ID:       img.ID,
+			URL:      img.URL,
+			ProxyURL: base + imagePath(img.ID),
+			Status:   string(img.Status),
 		})
 	}
+	credits := make([]Credit, 0, len(a.Credits))
+	for _, c := range a.Credits {
+		credits = append(credits, Credit{Source: ArticleSource{ID: c.SourceID, Name: c.SourceName}, URL: c.URL})
+	}
 	return Article{
-		ID:          a.ID,
-		Title:       a.Title,
-		URL:         a.URL,
-		Source:      ArticleSource{ID: a.SourceID, Name: a.SourceName},
-		PublishedAt: rfc3339(a.PublishedAt),
-		Lang:        a.Lang,
-		Section:     a.Section,
-		Regions:     regions,
-		StoryID:     a.StoryID,
-		Byline:      a.Byline,
-		Summary:     a.Summary,
-		ContentHTML: a.ContentHTML,
-		Images:      images,
+		ID:              a.ID,
+		Title:           a.Title,
+		URL:             a.URL,
+		Source:          ArticleSource{ID: a.SourceID, Name: a.SourceName},
+		PublishedAt:     rfc3339(a.PublishedAt),
+		Lang:            a.Lang,
+		Section:         a.Section,
+		Regions:         regions,
+		StoryID:         a.StoryID,
+		Byline:          a.Byline,
+		Summary:         a.Summary,
+		ContentHTML:     a.ContentHTML,
+		Images:          images,
+		DateEstimated:   a.DateEstimated,
+		AlsoPublishedIn: credits,
 	}
 }
 

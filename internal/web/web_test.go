@@ -306,8 +306,9 @@ func keys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
 func sortedCopy(s ...string) []string { return slices.Sorted(slices.Values(s)) }
 
 var (
-	articleKeys = sortedCopy("id", "title", "url", "source", "published_at", "lang", "section", "regions", "story_id", "byline", "summary", "content_html", "images")
-	sourceKeys  = sortedCopy("id", "name", "feed_url", "site_url", "lang", "section", "region", "enabled", "last_status", "last_error", "consecutive_failures", "last_success_at", "next_fetch_at", "articles", "items_per_day")
+	articleKeys = sortedCopy("id", "title", "url", "source", "published_at", "lang", "section", "regions", "story_id", "byline", "summary", "content_html", "images",
+		"date_estimated", "also_published_in")
+	sourceKeys = sortedCopy("id", "name", "feed_url", "site_url", "lang", "section", "region", "enabled", "last_status", "last_error", "consecutive_failures", "last_success_at", "next_fetch_at", "articles", "items_per_day")
 )
 
 func checkArticleJSON(t *testing.T, a map[string]any) {
@@ -327,7 +328,7 @@ func checkArticleJSON(t *testing.T, a map[string]any) {
 	}
 	for _, img := range images {
 		m := img.(map[string]any)
-		if got := keys(m); !slices.Equal(got, []string{"id", "status", "url"}) {
+		if got := keys(m); !slices.Equal(got, []string{"id", "proxy_url", "status", "url"}) {
 			t.Errorf("image keys = %v", got)
 		}
 	}
@@ -352,8 +353,8 @@ func TestAPIShapes(t *testing.T) {
 			t.Errorf("source = %v", src)
 		}
 		img := a["images"].([]any)[0].(map[string]any)
-		if want := s.portal.URL + "/images/" + strconv.FormatInt(s.fr.Images[0].ID, 10); img["url"] != want || img["status"] != "ok" {
-			t.Errorf("image = %v, want url %s", img, want)
+		if want := s.portal.URL + "/images/" + strconv.FormatInt(s.fr.Images[0].ID, 10); img["proxy_url"] != want || img["url"] != s.fr.Images[0].URL || img["status"] != "ok" {
+			t.Errorf("image = %v, want url %s and proxy_url %s", img, s.fr.Images[0].URL, want)
 		}
 	})
 	t.Run("article without regions or images", func(t *testing.T) {
@@ -695,5 +696,28 @@ func TestNewRefusesAnIncompleteConfig(t *testing.T) {
 	}
 	if _, err := New(Config{Store: e.store}); err == nil {
 		t.Error("New without an image fetcher succeeded")
+	}
+}
+
+// An article another outlet also carried lists it, with its own link.
+func TestAPIArticleCreditsOtherOutlets(t *testing.T) {
+	e := newEnv(t)
+	first := e.addSource(t, "Hespress", "fr")
+	relay := e.addSource(t, "Relais", "fr")
+	a := e.save(t, first, revue.Article{URL: "https://www.hespress.com/wire-1.html", Title: frTitle, Lang: "fr",
+		PublishedAt: time.Date(2021, 3, 16, 10, 30, 0, 0, time.UTC)})[0]
+	res, err := e.store.SaveArticles(t.Context(), relay.ID, []revue.Article{{GUID: "relay-1",
+		URL: "https://www.hespress.com/wire-1.html?utm_source=relay", CanonicalURL: a.CanonicalURL, Title: "Autre titre"}}, testNow)
+	if err != nil || len(res.Credited) != 1 {
+		t.Fatalf("crediting: %+v, %v", res, err)
+	}
+	body := e.get(t, "/api/v1/articles/"+strconv.FormatInt(a.ID, 10)).body
+	var got Article
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := []Credit{{Source: ArticleSource{ID: relay.ID, Name: "Relais"}, URL: "https://www.hespress.com/wire-1.html?utm_source=relay"}}
+	if !slices.Equal(got.AlsoPublishedIn, want) || got.DateEstimated {
+		t.Errorf("also_published_in %+v, date_estimated %v; want %+v", got.AlsoPublishedIn, got.DateEstimated, want)
 	}
 }

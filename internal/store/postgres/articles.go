@@ -422,7 +422,19 @@ const articleColumns = `a.id, a.source_id, s.name, a.guid, a.url, COALESCE(a.can
 	ARRAY(SELECT r.region FROM article_regions r WHERE r.article_id = a.id ORDER BY r.region),
 	(SELECT json_agg(json_build_object('id', i.id, 'url', i.url, 'status', i.status, 'reports', i.reports)
 		ORDER BY ai.position)
-	 FROM article_images ai JOIN images i ON i.id = ai.image_id WHERE ai.article_id = a.id)`
+	 FROM article_images ai JOIN images i ON i.id = ai.image_id WHERE ai.article_id = a.id),
+	(SELECT json_agg(json_build_object('source_id', c.source_id, 'source_name', cs.name, 'guid', c.guid,
+		'url', c.url, 'seen_at', c.seen_at) ORDER BY c.seen_at, c.source_id, c.guid)
+	 FROM article_credits c JOIN sources cs ON cs.id = c.source_id WHERE c.article_id = a.id)`
+
+// creditJSON is one row of articleColumns' credits.
+type creditJSON struct {
+	SourceID   int64     `json:"source_id"`
+	SourceName string    `json:"source_name"`
+	GUID       string    `json:"guid"`
+	URL        string    `json:"url"`
+	SeenAt     time.Time `json:"seen_at"`
+}
 
 func scanArticle(row pgx.Row) (revue.Article, error) {
 	var (
@@ -430,10 +442,11 @@ func scanArticle(row pgx.Row) (revue.Article, error) {
 		published, fetched pgtype.Timestamptz
 		regions            []string
 		imagesJSON         []byte
+		creditsJSON        []byte
 	)
 	err := row.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.GUID, &a.URL, &a.CanonicalURL,
 		&a.Title, &a.Summary, &a.ContentHTML, &a.Byline, &a.Lang, &a.Section, &a.StoryID,
-		&published, &a.DateEstimated, &fetched, &regions, &imagesJSON)
+		&published, &a.DateEstimated, &fetched, &regions, &imagesJSON, &creditsJSON)
 	if err != nil {
 		return revue.Article{}, err
 	}
@@ -444,6 +457,16 @@ func scanArticle(row pgx.Row) (revue.Article, error) {
 	if len(imagesJSON) > 0 {
 		if err := json.Unmarshal(imagesJSON, &a.Images); err != nil {
 			return revue.Article{}, fmt.Errorf("decoding the images of article %d: %w", a.ID, err)
+		}
+	}
+	if len(creditsJSON) > 0 {
+		var credits []creditJSON
+		if err := json.Unmarshal(creditsJSON, &credits); err != nil {
+			return revue.Article{}, fmt.Errorf("decoding the credits of article %d: %w", a.ID, err)
+		}
+		for _, c := range credits {
+			a.Credits = append(a.Credits, revue.Credit{ArticleID: a.ID, SourceID: c.SourceID, SourceName: c.SourceName,
+				GUID: c.GUID, URL: c.URL, SeenAt: micro(c.SeenAt)})
 		}
 	}
 	return a, nil
@@ -471,18 +494,6 @@ func (s *Store) GetArticle(ctx context.Context, id int64) (revue.Article, error)
 	}
 	if err != nil {
 		return revue.Article{}, fmt.Errorf("reading article %d: %w", id, err)
-	}
-	rows, _ := s.pool.Query(ctx, `SELECT c.article_id, c.source_id, s.name, c.guid, c.url, c.seen_at
-		FROM article_credits c JOIN sources s ON s.id = c.source_id
-		WHERE c.article_id = $1 ORDER BY c.seen_at, c.source_id, c.guid`, id)
-	var c revue.Credit
-	var seen pgtype.Timestamptz
-	if _, err := pgx.ForEachRow(rows, []any{&c.ArticleID, &c.SourceID, &c.SourceName, &c.GUID, &c.URL, &seen}, func() error {
-		c.SeenAt = goTime(seen)
-		a.Credits = append(a.Credits, c)
-		return nil
-	}); err != nil {
-		return revue.Article{}, fmt.Errorf("reading the credits of article %d: %w", id, err)
 	}
 	return a, nil
 }

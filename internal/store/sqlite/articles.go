@@ -228,8 +228,7 @@ func (s *Store) GetArticle(ctx context.Context, id int64) (revue.Article, error)
 			return err
 		}
 		a = articles[0]
-		a.Credits, err = readCredits(ctx, tx, id)
-		return err
+		return nil
 	})
 	if err != nil {
 		return revue.Article{}, fmt.Errorf("reading article %d: %w", id, err)
@@ -323,8 +322,8 @@ func queryArticles(ctx context.Context, tx *sql.Tx, query string, args ...any) (
 	return out, rows.Err()
 }
 
-// attachDetails fills Regions and Images of articles with two queries for
-// the whole page, whatever its length.
+// attachDetails fills Regions, Images and Credits of articles with three
+// queries for the whole page, whatever its length.
 func attachDetails(ctx context.Context, tx *sql.Tx, articles []revue.Article) error {
 	if len(articles) == 0 {
 		return nil
@@ -380,32 +379,28 @@ func attachDetails(ctx context.Context, tx *sql.Tx, articles []revue.Article) er
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return fmt.Errorf("reading images: %w", err)
 	}
-	return nil
-}
 
-// readCredits lists the other publications of one article, oldest first.
-func readCredits(ctx context.Context, tx *sql.Tx, articleID int64) ([]revue.Credit, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT c.article_id, c.source_id, s.name, c.guid, c.url, c.seen_at
+	rows, err = tx.QueryContext(ctx, `SELECT c.article_id, c.source_id, s.name, c.guid, c.url, c.seen_at
 		FROM article_credits c JOIN sources s ON s.id = c.source_id
-		WHERE c.article_id = ? ORDER BY c.seen_at, c.source_id, c.guid`, articleID)
+		WHERE c.article_id IN (SELECT value FROM json_each(?)) ORDER BY c.article_id, c.seen_at, c.source_id, c.guid`, string(idList))
 	if err != nil {
-		return nil, fmt.Errorf("reading credits: %w", err)
+		return fmt.Errorf("reading credits: %w", err)
 	}
-	defer rows.Close()
-	var out []revue.Credit
 	for rows.Next() {
 		var c revue.Credit
 		var seen sql.NullInt64
 		if err := rows.Scan(&c.ArticleID, &c.SourceID, &c.SourceName, &c.GUID, &c.URL, &seen); err != nil {
-			return nil, fmt.Errorf("reading credits: %w", err)
+			rows.Close()
+			return fmt.Errorf("reading credits: %w", err)
 		}
 		c.SeenAt = fromMicros(seen)
-		out = append(out, c)
+		a := &articles[index[c.ArticleID]]
+		a.Credits = append(a.Credits, c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading credits: %w", err)
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("reading credits: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // tickerQuery reads only what a headline needs. Estimated dates are left

@@ -93,6 +93,14 @@ func testCreditAcrossSources(t *testing.T, st revue.Store) {
 	if got.SourceID != lematin.ID || got.Title != original.Title {
 		t.Errorf("crediting changed the article: %+v", got)
 	}
+	for what, list := range map[string][]revue.Article{
+		"ListArticles":  walk(t, st, revue.ArticleQuery{}),
+		"ArticlesAfter": mustArticlesAfter(t, st, 0, 10),
+	} {
+		if len(list) != 1 || len(list[0].Credits) != 1 || !sameCredit(list[0].Credits[0], want) {
+			t.Errorf("%s: %d articles, credits %+v; want the one article with its credit", what, len(list), list)
+		}
+	}
 	// Credited once: the relay's next fetches change nothing.
 	res, err = st.SaveArticles(ctx, hespress.ID, []revue.Article{relay}, seen.Add(time.Hour))
 	if err != nil || len(res.New) != 0 || len(res.Credited) != 0 {

@@ -108,3 +108,26 @@ func TestJitterSpreadsFetches(t *testing.T) {
 		t.Errorf("%d draws under 57 min and %d over 63 min out of %d; want about a quarter each", low, high, n)
 	}
 }
+
+// TestSuccessesAreJittered: after a success the next fetch is the learned
+// interval with jitter, not the bare interval, so sources added together
+// drift apart.
+func TestSuccessesAreJittered(t *testing.T) {
+	now := time.Date(2026, 3, 25, 12, 0, 0, 0, time.UTC)
+	h := newHarness(t)
+	c := h.crawlerWith(t, "w", func(cfg *Config) { cfg.Now = func() time.Time { return now } })
+	src := revue.Source{ID: 1, ItemsPerDay: 24, LastSuccessAt: now.Add(-time.Hour)}
+	waits := map[time.Duration]bool{}
+	for range 50 {
+		var out revue.FetchOutcome
+		c.schedule(&out, src, nil, nil, nil)
+		wait := out.NextFetchAt.Sub(now)
+		if wait < 54*time.Minute || wait > 66*time.Minute || out.Interval != time.Hour {
+			t.Fatalf("next fetch in %v (interval %v), want an hour ±10 %%", wait, out.Interval)
+		}
+		waits[wait] = true
+	}
+	if len(waits) < 40 {
+		t.Errorf("50 successes gave %d distinct waits: the schedule is not jittered", len(waits))
+	}
+}

@@ -21,6 +21,23 @@ import (
 	"time"
 )
 
+// A 304 that repeats no validator answers with the ones the request sent:
+// they are still the feed's.
+func TestNotModifiedKeepsTheRequestValidators(t *testing.T) {
+	srv, _ := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotModified)
+	})
+	c := newTestClient(t, nil)
+	const etag, lastMod = `"v7"`, "Tue, 16 Mar 2021 10:00:00 GMT"
+	resp, err := c.Fetch(ctxT(t), Request{URL: srv.URL + "/feed", Kind: KindFeed, ETag: etag, LastModified: lastMod})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !resp.NotModified || resp.ETag != etag || resp.LastModified != lastMod {
+		t.Errorf("NotModified=%v, validators %q %q; want a 304 with %q %q", resp.NotModified, resp.ETag, resp.LastModified, etag, lastMod)
+	}
+}
+
 func TestConditionalGet(t *testing.T) {
 	const etag = `"v1"`
 	const lastMod = "Tue, 16 Mar 2021 10:00:00 GMT"

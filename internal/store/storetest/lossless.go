@@ -117,7 +117,7 @@ func sameCredit(a, b revue.Credit) bool {
 }
 
 func testCreditRace(t *testing.T, st revue.Store) {
-	const writers, items = 6, 30
+	const writers, items = 8, 150
 	sources := make([]revue.Source, writers)
 	for i := range sources {
 		sources[i] = mustAddSource(t, st, fmt.Sprintf("Outlet %d", i), t0)

@@ -1,8 +1,10 @@
 // Package shareddata locates, for tests, the project's shared data that
 // lives beside the repository as ../shared: the third-party test corpus
-// (testdata/) and the list of candidate sources. Tests that need it skip,
-// saying where they looked, when it is absent; on CI they fail instead
-// (testenv.Missing), since CI always has ../shared beside its clone.
+// (testdata/) and the list of candidate sources. A copy of the repository
+// made elsewhere (mutation testing works on one) finds it through
+// REVUE_SHARED instead. Tests that need it skip, saying where they looked,
+// when it is absent; on CI they fail instead (testenv.Missing), since CI
+// always has ../shared beside its clone.
 package shareddata
 
 import (
@@ -14,9 +16,13 @@ import (
 )
 
 // Path returns ../shared/elem… beside the repository root (the folder
-// holding go.mod), or skips tb (fails it on CI) when it does not exist.
+// holding go.mod), or $REVUE_SHARED/elem… when that is set, or skips tb
+// (fails it on CI) when it does not exist.
 func Path(tb testing.TB, elem ...string) string {
 	tb.Helper()
+	if dir := os.Getenv("REVUE_SHARED"); dir != "" {
+		return existing(tb, filepath.Join(append([]string{dir}, elem...)...), "REVUE_SHARED")
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		tb.Fatal(err)
@@ -31,11 +37,18 @@ func Path(tb testing.TB, elem ...string) string {
 		}
 		dir = parent
 	}
-	p := filepath.Join(append([]string{dir, "..", "shared"}, elem...)...)
-	if _, err := os.Stat(p); err != nil {
-		testenv.Missing(tb, "shared data not found at %s (it lives beside the repository as ../shared): %v", p, err)
+	return existing(tb, filepath.Join(append([]string{dir, "..", "shared"}, elem...)...),
+		"it lives beside the repository as ../shared, or where REVUE_SHARED says")
+}
+
+// existing returns path, or skips tb (fails it on CI) when it does not
+// exist; where says where the shared data is expected.
+func existing(tb testing.TB, path, where string) string {
+	tb.Helper()
+	if _, err := os.Stat(path); err != nil {
+		testenv.Missing(tb, "shared data not found at %s (%s): %v", path, where, err)
 	}
-	return p
+	return path
 }
 
 // Testdata returns ../shared/testdata/elem…, or skips tb (fails it on CI).

@@ -71,20 +71,33 @@ func fakeCheckout(t *testing.T) (shared string) {
 
 func TestPath(t *testing.T) {
 	tests := []struct {
-		name     string
-		ci       string
-		elem     []string
-		wantFail bool
-		wantSkip bool
+		name      string
+		ci        string
+		elsewhere bool // the repository is a copy that finds ../shared through REVUE_SHARED
+		elem      []string
+		wantFail  bool
+		wantSkip  bool
 	}{
-		{"present", "", []string{"testdata", "present.txt"}, false, false},
-		{"present on CI", "true", []string{"testdata", "present.txt"}, false, false},
-		{"missing: skip", "", []string{"testdata", "absent.txt"}, false, true},
-		{"missing on CI: fail", "true", []string{"testdata", "absent.txt"}, true, false},
+		{"present", "", false, []string{"testdata", "present.txt"}, false, false},
+		{"present on CI", "true", false, []string{"testdata", "present.txt"}, false, false},
+		{"missing: skip", "", false, []string{"testdata", "absent.txt"}, false, true},
+		{"missing on CI: fail", "true", false, []string{"testdata", "absent.txt"}, true, false},
+		{"REVUE_SHARED: present", "", true, []string{"testdata", "present.txt"}, false, false},
+		{"REVUE_SHARED: missing on CI", "true", true, []string{"testdata", "absent.txt"}, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			shared := fakeCheckout(t)
+			t.Setenv("REVUE_SHARED", "")
+			if tt.elsewhere {
+				// A copy of the repository with no ../shared beside it.
+				moved := filepath.Join(t.TempDir(), "elsewhere")
+				if err := os.Rename(shared, moved); err != nil {
+					t.Fatal(err)
+				}
+				shared = moved
+				t.Setenv("REVUE_SHARED", moved)
+			}
 			t.Setenv("CI", tt.ci)
 			path, o := lookUp(tt.elem...)
 			want := filepath.Join(append([]string{shared}, tt.elem...)...)
@@ -106,8 +119,8 @@ func TestPath(t *testing.T) {
 				}
 				return
 			}
-			if said := o.skipped + o.failed; !strings.Contains(said, filepath.Join("shared", "testdata", "absent.txt")) {
-				t.Errorf("the message %q does not say where it looked", said)
+			if said := o.skipped + o.failed; !strings.Contains(said, want) {
+				t.Errorf("the message %q does not say where it looked, %s", said, want)
 			}
 		})
 	}

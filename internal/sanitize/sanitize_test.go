@@ -60,11 +60,29 @@ func TestText(t *testing.T) {
 		{"Maroc&nbsp;: 3 hôpitaux", "Maroc : 3 hôpitaux"},
 		{"&#8220;citation&#8221;", "“citation”"},
 		{"<![CDATA[x]]>y", "y"},
+		{"a</script>b<script>c</script>d", "abd"}, // a stray end tag does not hide the text after it
 		{"", ""},
 	}
 	for _, tt := range tests {
 		if got := s.Text(tt.in); got != tt.want {
 			t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// Demoronize maps exactly the C1 range, U+0080 to U+009F, and nothing
+// around it.
+func TestDemoronize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"\u0080 5", "€ 5"},                // first of the range
+		{"\u009f", "Ÿ"},                    // last of the range
+		{"don\u0092t", "don’t"},            // the usual apostrophe
+		{"\u007f\u00a0é", "\u007f\u00a0é"}, // DEL, no-break space and Latin-1 are not C1
+		{"plain", "plain"},
+	}
+	for _, tt := range tests {
+		if got := Demoronize(tt.in); got != tt.want {
+			t.Errorf("Demoronize(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

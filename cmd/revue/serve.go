@@ -21,11 +21,8 @@ import (
 )
 
 func (a *app) serve(ctx context.Context, args []string) error {
-	fs := a.flags("serve")
-	var cfg config
-	errs := cfg.bind(fs, a.env, "db", "web", "crawl")
-	noCrawl := fs.Bool("no-crawl", false, "serve the portal only; leave crawling to `revue crawl` workers")
-	if _, err := parseChecked(fs, args, &cfg, errs); err != nil {
+	cfg, noCrawl, err := a.serveSettings(args)
+	if err != nil {
 		return err
 	}
 	log := a.logger(cfg.LogLevel)
@@ -41,11 +38,24 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Listen, err)
 	}
-	return a.runPortal(ctx, &cfg, st, ln, !*noCrawl, log, nil)
+	return a.runPortal(ctx, &cfg, st, ln, !noCrawl, log, nil)
 }
 
-// imageFetcher lets the portal's image proxy go through the polite,
-// SSRF-guarded client like every other request.
+// serveSettings reads serve's flags and environment: the settings and
+// whether crawling is off.
+func (a *app) serveSettings(args []string) (cfg config, noCrawl bool, err error) {
+	fs := a.flags("serve")
+	errs := cfg.bind(fs, a.env, "db", "web", "crawl")
+	fs.BoolVar(&noCrawl, "no-crawl", false, "serve the portal only; leave crawling to `revue crawl` workers")
+	_, err = parseChecked(fs, args, &cfg, errs)
+	return cfg, noCrawl, err
+}
+
+// portalImages is the image proxy's way out: the process's polite,
+// SSRF-guarded client, asked for an image so that robots.txt is honoured.
+func portalImages(c *fetch.Client) web.ImageFetcher { return imageFetcher{c} }
+
+// imageFetcher adapts fetch.Client to web.ImageFetcher.
 type imageFetcher struct{ c *fetch.Client }
 
 func (f imageFetcher) FetchImage(ctx context.Context, url string) (string, []byte, error) {
@@ -82,7 +92,7 @@ func (a *app) runPortal(ctx context.Context, cfg *config, st revue.Store, ln net
 	srv, err := web.New(web.Config{
 		Store:          st,
 		BaseURL:        cfg.baseURL(),
-		Images:         imageFetcher{fetcher},
+		Images:         portalImages(fetcher),
 		Logger:         log,
 		Now:            time.Now,
 		Wake:           wake,

@@ -60,11 +60,29 @@ func TestText(t *testing.T) {
 		{"Maroc&nbsp;: 3 hôpitaux", "Maroc : 3 hôpitaux"},
 		{"&#8220;citation&#8221;", "“citation”"},
 		{"<![CDATA[x]]>y", "y"},
+		{"a</script>b<script>c</script>d", "abd"}, // a stray end tag does not hide the text after it
 		{"", ""},
 	}
 	for _, tt := range tests {
 		if got := s.Text(tt.in); got != tt.want {
 			t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// Demoronize maps exactly the C1 range, U+0080 to U+009F, and nothing
+// around it.
+func TestDemoronize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"\u0080 5", "€ 5"},                // first of the range
+		{"\u009f", "Ÿ"},                    // last of the range
+		{"don\u0092t", "don’t"},            // the usual apostrophe
+		{"\u007f\u00a0é", "\u007f\u00a0é"}, // DEL, no-break space and Latin-1 are not C1
+		{"plain", "plain"},
+	}
+	for _, tt := range tests {
+		if got := Demoronize(tt.in); got != tt.want {
+			t.Errorf("Demoronize(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -93,10 +111,13 @@ var (
 )
 
 // dompurifyDivergences are DOMPurify cases where our output keeps harmless
-// markup DOMPurify drops, because the two parse the input differently.
+// markup or text DOMPurify drops, because the two parse the input
+// differently or drop different things.
 var dompurifyDivergences = map[string]string{
 	`<b><noscript><!-- </noscript><img src=x onerror=alert(1) --></noscript>`: "x/net/html parses with scripting on, so the <img> is a real element (a browser agrees); its handler is dropped",
 	`<div id="31"><frameset onload=alert(31)>//["'` + "`" + `-->]]>]</div>`:   "DOMPurify drops the whole body for a stray <frameset>; we keep the div's text",
+	`<xmp><svg><b><style><b title='</style><img>'>`:                           "<xmp> content is raw text: we keep it as escaped text, DOMPurify drops it",
+	"<div id=\"134\"><xmp>\n<%\n</xmp>\n<img alt='%></xmp><img src=xx onerror=alert(134)//'>\n\n<script>\nx='<%'\n</script> %>/\nalert(2)\n</script>\n\nXXX\n<style>\n*['<!--']{}\n</style>\n-->{}\n*{color:red}</style>//[\"'`-->]]>]</div>": "<xmp> content is raw text: we keep its <% as escaped text, DOMPurify drops it",
 }
 
 // unsafeReason returns why out could run script or restyle the page, or "".
@@ -164,6 +185,7 @@ func TestXSSVectors(t *testing.T) {
 	if len(vectors) < 500 {
 		t.Fatalf("only %d vectors loaded", len(vectors))
 	}
+	withText := 0
 	for _, v := range vectors {
 		out := s.HTML(v, "https://example.org/feed")
 		if why := unsafeReason(out); why != "" {
@@ -172,12 +194,26 @@ func TestXSSVectors(t *testing.T) {
 		if again := s.HTML(out, "https://example.org/feed"); again != out {
 			t.Errorf("not stable: %q → %q → %q", v, out, again)
 		}
+		// Defusing a vector must not cost the words around it.
+		if lost := lostContent(v, out, "https://example.org/feed"); lost != "" {
+			t.Errorf("HTML(%q) = %q lost %s", v, out, lost)
+		}
+		if visibleText(v) != "" {
+			withText++
+		}
 	}
-	t.Logf("%d vectors sanitized", len(vectors))
+	if withText < len(vectors)/2 {
+		t.Errorf("only %d of %d vectors have visible text: the check that text survives proves little", withText, len(vectors))
+	}
+	t.Logf("%d vectors sanitized, %d with visible text kept", len(vectors), withText)
 }
 
 // DOMPurify's expected outputs are the most it would keep: anything our
-// output keeps must appear in some acceptable expected output too.
+// output keeps must appear in some acceptable expected output too. They
+// are also what a safe sanitizer keeps: the text a reader sees in them and
+// their safe elements (paragraphs, http links and images, emphasis, lists,
+// quotations, figures…) must survive in ours, so that a sanitizer that
+// keeps nothing fails here.
 func TestDOMPurifyPairs(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join("testdata", "dompurify-expect.json"))
 	if err != nil {
@@ -192,7 +228,7 @@ func TestDOMPurifyPairs(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := New()
-	stricter := 0
+	stricter, kept := 0, 0
 	for _, c := range cases {
 		var expected []string
 		var one string
@@ -220,11 +256,26 @@ func TestDOMPurifyPairs(t *testing.T) {
 		if !ok && dompurifyDivergences[c.Payload] == "" {
 			t.Errorf("%s: HTML(%q) = %q keeps markup absent from DOMPurify's %q", c.Title, c.Payload, out, expected)
 		}
+		var lost []string
+		for _, e := range expected {
+			if l := lostContent(e, out, "https://example.org/"); l != "" {
+				lost = append(lost, l)
+			}
+		}
+		if len(lost) == len(expected) && dompurifyDivergences[c.Payload] == "" {
+			t.Errorf("%s: HTML(%q) = %q lost what DOMPurify keeps in %q: %s", c.Title, c.Payload, out, expected, strings.Join(lost, " | "))
+		}
+		if visibleText(expected[0]) != "" || len(keptMarkup(expected[0], "https://example.org/")) > 0 {
+			kept++
+		}
 		if out != expected[0] {
 			stricter++
 		}
 	}
-	t.Logf("%d DOMPurify cases, %d where our output differs (stricter policy)", len(cases), stricter)
+	if kept < len(cases)/2 {
+		t.Errorf("only %d of %d DOMPurify cases keep text or safe markup: the check that it survives proves little", kept, len(cases))
+	}
+	t.Logf("%d DOMPurify cases, %d keeping text or safe markup, %d where our output differs (stricter policy)", len(cases), kept, stricter)
 }
 
 // markup lists element names and "@attribute" names of a fragment.
@@ -260,12 +311,84 @@ func TestPayloadboxCorpus(t *testing.T) {
 	path := filepath.Join(shareddata.Testdata(t), "security", "xss", "payloadbox", "xss-payload-list.txt")
 	s := New()
 	lines := readLines(t, path)
+	withText := 0
 	for _, v := range lines {
-		if why := unsafeReason(s.HTML(v, "https://example.org/")); why != "" {
+		out := s.HTML(v, "https://example.org/")
+		if why := unsafeReason(out); why != "" {
 			t.Errorf("HTML(%q): %s", v, why)
 		}
+		if lost := lostContent(v, out, "https://example.org/"); lost != "" {
+			t.Errorf("HTML(%q) = %q lost %s", v, out, lost)
+		}
+		if visibleText(v) != "" {
+			withText++
+		}
 	}
-	t.Logf("%d payloadbox vectors sanitized", len(lines))
+	if withText < len(lines)/4 {
+		t.Errorf("only %d of %d payloadbox vectors have visible text: the check that text survives proves little", withText, len(lines))
+	}
+	t.Logf("%d payloadbox vectors sanitized, %d with visible text kept", len(lines), withText)
+}
+
+// readabilityBase is the address Readability.js's tests give every page.
+const readabilityBase = "http://fakehost/test/page.html"
+
+// An article's text and safe markup survive the sanitizer: what is safe
+// must not be thrown out with what is not.
+func TestArticlesKeepContent(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "readability-*.html"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no article fixtures in testdata (%v)", err)
+	}
+	s := New()
+	seen := map[string]int{}
+	for _, name := range files {
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := s.HTML(string(b), readabilityBase)
+			if lost := lostContent(string(b), out, readabilityBase); lost != "" {
+				t.Errorf("the sanitized article lost %s", lost)
+			}
+			if why := unsafeReason(out); why != "" {
+				t.Errorf("the sanitized article is unsafe: %s", why)
+			}
+			for k, n := range keptMarkup(string(b), readabilityBase) {
+				seen[k] += n
+			}
+		})
+	}
+	// The fixtures must exercise every element the brief names, or the
+	// check above proves nothing for the missing ones.
+	for _, name := range []string{"p", "a", "img", "em", "strong", "ul", "li", "blockquote", "figure"} {
+		if seen[name] == 0 {
+			t.Errorf("no fixture article has a <%s> to keep", name)
+		}
+	}
+}
+
+// Every Readability.js test article of the shared corpus keeps its text
+// and safe markup.
+func TestReadabilityCorpusKeepsContent(t *testing.T) {
+	root := shareddata.Testdata(t, "articles", "mozilla-readability")
+	files, err := filepath.Glob(filepath.Join(root, "*", "expected.html"))
+	if err != nil || len(files) < 50 {
+		t.Fatalf("found %d expected.html files under %s (%v); want the corpus's 81", len(files), root, err)
+	}
+	s := New()
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := s.HTML(string(b), readabilityBase)
+		if lost := lostContent(string(b), out, readabilityBase); lost != "" {
+			t.Errorf("%s: the sanitized article lost %s", filepath.Base(filepath.Dir(name)), lost)
+		}
+	}
+	t.Logf("%d articles sanitized without losing text or safe markup", len(files))
 }
 
 func FuzzSanitizeHTML(f *testing.F) {

@@ -31,6 +31,15 @@ func TestCanonical(t *testing.T) {
 		{"  https://example.com/x  ", "https://example.com/x"},
 		{"https://example.com/p?q=caf%c3%a9&&utm_campaign=z", "https://example.com/p?q=caf%C3%A9"},
 		{"http://[::1]:80/x", "http://[::1]/x"},
+		// Cases found by mutation testing (scripts/mutation): each pins a
+		// comparison a surviving mutant could flip unnoticed.
+		{"https://example.com/a%2fb%20c", "https://example.com/a%2Fb%20c"},                             // hex digits 0 and f
+		{"https://example.com/Zoo/zebra-2019!", "https://example.com/Zoo/zebra-2019!"},                 // z, Z, 9 and ! are safe in a path
+		{"https://example.com/p?q=caf\xc3\xa9&t=a:b,c!", "https://example.com/p?q=caf%C3%A9&t=a:b,c!"}, // raw bytes escaped, sub-delims kept in a query
+		{"https://example.com/p?q=a b&r=\"x\"", "https://example.com/p?q=a%20b&r=%22x%22"},
+		{"https://example.com/p?q=%4", "https://example.com/p?q=%254"},                // a cut escape at the very end
+		{"https://s0.news9.example/x", "https://s0.news9.example/x"},                  // digits 0 and 9 in a host
+		{"https://example.com/p?utm%5Fsource=rss&id=3", "https://example.com/p?id=3"}, // an escaped tracker is a tracker
 	}
 	for _, tt := range tests {
 		got, err := Canonical(tt.in)
@@ -45,7 +54,8 @@ func TestCanonical(t *testing.T) {
 }
 
 func TestCanonicalRejects(t *testing.T) {
-	for _, in := range []string{"", "/relative/path", "mailto:a@b.c", "javascript:alert(1)", "ftp://example.com/", "http://", "http://exa mple.com/", "tag:example.com,2006:x"} {
+	for _, in := range []string{"", "/relative/path", "mailto:a@b.c", "javascript:alert(1)", "ftp://example.com/", "http://", "http://exa mple.com/", "tag:example.com,2006:x",
+		"https://a!b.example/", "https://a*b.example/"} { // characters no host name has
 		if got, err := Canonical(in); err == nil {
 			t.Errorf("Canonical(%q) = %q, want an error", in, got)
 		}

@@ -15,6 +15,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+
+	"revue/internal/testenv"
 )
 
 // itemKey names one stored item: the source's feed URL and the item's GUID.
@@ -168,11 +170,8 @@ func first(list []string, n int) string {
 func freshPostgres(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	server := os.Getenv("REVUE_TEST_POSTGRES")
-	if server == "" && os.Getenv("CI") != "" {
-		t.Fatal("REVUE_TEST_POSTGRES is not set on CI: the multi-process tests must run there (scripts/test starts a cluster and sets it)")
-	}
 	if server == "" {
-		t.Skip("REVUE_TEST_POSTGRES is not set: no PostgreSQL server to run several processes against " +
+		testenv.Missing(t, "REVUE_TEST_POSTGRES is not set: no PostgreSQL server to run several processes against "+
 			"(scripts/test starts a throwaway cluster and sets it)")
 	}
 	admin, err := pgx.Connect(ctx, server)

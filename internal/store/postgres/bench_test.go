@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,35 +10,35 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"revue"
+	"revue/internal/store/storetest"
 )
 
-// fill stores n articles over 50 sources with COPY, the fast path for a
-// large fixture: every fifth has a region, every second an image, and
-// publication times are shuffled against IDs as in a real crawl.
+// fill stores storetest's n generated articles, their sources, regions and
+// images (the data the SQLite benchmark reads too) with COPY, the fast path
+// for a large fixture.
 func fill(t testing.TB, s *Store, n int) {
 	t.Helper()
 	ctx := context.Background()
-	var sources []revue.Source
-	for i := range 50 {
-		sources = append(sources, addSource(t, s, fmt.Sprintf("source%02d", i)))
+	var sources, articles, regions, images, links [][]any
+	for _, src := range storetest.FrontPageSources() {
+		sources = append(sources, []any{src.ID, src.Name, src.FeedURL, src.SiteURL, src.Lang, src.Section, src.Enabled,
+			src.NextFetchAt, src.CreatedAt})
 	}
-	langs := []string{"fr", "ar", "es", "en"}
-	sections := []string{"politique", "economie", "sport", "culture", "societe", "monde"}
-	var articles, regions, images, links [][]any
-	for i := 1; i <= n; i++ {
-		published := base.Add(time.Duration((i*7919)%n) * time.Second).UTC()
-		articles = append(articles, []any{int64(i), int64(i), sources[i%len(sources)].ID,
-			"guid-" + strconv.Itoa(i), "https://news.example/" + strconv.Itoa(i) + "?from=rss",
-			"https://news.example/" + strconv.Itoa(i),
-			"Maroc : 3 hôpitaux militaires de campagne " + strconv.Itoa(i),
-			"Marruecos: 3 hospitales militares de campaña", "<p>texte</p>", "MAP",
-			langs[i%len(langs)], sections[i%len(sections)], published, published})
-		if i%5 == 0 {
-			regions = append(regions, []any{int64(i), "oriental"})
+	for _, img := range storetest.FrontPageSharedImageList() {
+		images = append(images, []any{img.ID, img.URL})
+	}
+	for row := range storetest.FrontPageArticles(n) {
+		a := row.Article
+		articles = append(articles, []any{a.ID, a.StoryID, a.SourceID, a.GUID, a.URL, a.CanonicalURL, a.Title, a.Summary,
+			a.ContentHTML, a.Byline, a.Lang, a.Section, a.PublishedAt, a.FetchedAt})
+		for _, region := range a.Regions {
+			regions = append(regions, []any{a.ID, region})
 		}
-		if i%2 == 0 {
-			images = append(images, []any{int64(i), "https://img.example/" + strconv.Itoa(i) + ".jpg"})
-			links = append(links, []any{int64(i), int64(i), int32(0)})
+		for position, img := range a.Images {
+			if row.NewImage {
+				images = append(images, []any{img.ID, img.URL})
+			}
+			links = append(links, []any{a.ID, img.ID, int32(position)})
 		}
 	}
 	for _, c := range []struct {
@@ -48,6 +46,7 @@ func fill(t testing.TB, s *Store, n int) {
 		columns []string
 		rows    [][]any
 	}{
+		{"sources", []string{"id", "name", "feed_url", "site_url", "lang", "section", "enabled", "next_fetch_at", "created_at"}, sources},
 		{"articles", []string{"id", "story_id", "source_id", "guid", "url", "canonical_url", "title", "summary",
 			"content_html", "byline", "lang", "section", "published_at", "fetched_at"}, articles},
 		{"article_regions", []string{"article_id", "region"}, regions},
@@ -58,8 +57,9 @@ func fill(t testing.TB, s *Store, n int) {
 			t.Fatalf("copying %d rows into %s: %v", len(c.rows), c.table, err)
 		}
 	}
-	exec(t, s, "SELECT setval(pg_get_serial_sequence('articles', 'id'), $1)", n)
-	exec(t, s, "SELECT setval(pg_get_serial_sequence('images', 'id'), $1)", n)
+	for _, table := range []string{"sources", "articles", "images"} {
+		exec(t, s, "SELECT setval(pg_get_serial_sequence('"+table+"', 'id'), (SELECT max(id) FROM "+table+"))")
+	}
 	exec(t, s, "ANALYZE")
 }
 
@@ -135,35 +135,16 @@ func BenchmarkSaveArticles(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(next), "ns/article")
 }
 
-// BenchmarkFrontPage is what the home page reads: 50 articles with their
-// regions and images, and the 50-headline ticker, over REVUE_BENCH_ARTICLES
-// stored articles (default 100000).
+// BenchmarkFrontPage measures the portal's pages (storetest.BenchmarkFrontPage)
+// on a fresh database filled with the generated articles, after checking
+// that the home page's plan walks its index.
 func BenchmarkFrontPage(b *testing.B) {
-	n := 100000
-	if v := os.Getenv("REVUE_BENCH_ARTICLES"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil || n < 100 {
-			b.Fatalf("REVUE_BENCH_ARTICLES=%q: want a number of articles, at least 100", v)
-		}
-	}
+	n := storetest.FrontPageArticleCount(b)
 	s := newStore(b)
 	fill(b, s, n)
 	query, args := listArticlesSQL(revue.ArticleQuery{}, 50)
 	if plan := explain(b, s, query, args...); !strings.Contains(plan, "articles_published_idx") {
 		b.Fatalf("front page plan does not use articles_published_idx:\n%s", plan)
 	}
-	ctx := context.Background()
-	for b.Loop() {
-		page, err := s.ListArticles(ctx, revue.ArticleQuery{Limit: 50})
-		if err != nil {
-			b.Fatal(err)
-		}
-		ticker, err := s.Ticker(ctx, 50)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(page.Items) != 50 || len(ticker) != 50 {
-			b.Fatalf("front page has %d articles and %d headlines, want 50 and 50", len(page.Items), len(ticker))
-		}
-	}
+	storetest.BenchmarkFrontPage(b, s, n)
 }

@@ -6,45 +6,24 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
 	"revue"
+	"revue/internal/defaults"
+	"revue/internal/store/storetest"
 )
 
-// Benchmarks run against a database pre-filled with REVUE_BENCH_ARTICLES
-// articles (default 100 000). Filling is slow at a million, so the filled
-// file is kept under os.TempDir, keyed by the article count and the schema,
-// and reused by later runs.
+// The front-page benchmark reads a database filled with storetest's
+// generated articles (REVUE_BENCH_ARTICLES, default 100 000), the same data
+// the PostgreSQL benchmark reads. Filling is slow at a million, so the
+// filled file is kept under os.TempDir, keyed by the article count, the
+// schema and the generator, and reused by later runs.
 
-const defaultBenchArticles = 100_000
-
-var (
-	benchRegions  = []string{"tanger-tetouan-al-hoceima", "oriental", "fes-meknes", "rabat-sale-kenitra", "beni-mellal-khenifra", "casablanca-settat", "marrakech-safi", "draa-tafilalet", "souss-massa", "guelmim-oued-noun", "laayoune-sakia-el-hamra", "dakhla-oued-ed-dahab"}
-	benchLangs    = []string{"fr", "ar", "es", "en"}
-	benchSections = []string{"politique", "economie", "societe", "sport", "culture", "monde", "regions", "sante"}
-)
-
-const benchSources = 500
-
-func benchArticleCount(b *testing.B) int {
-	v := os.Getenv("REVUE_BENCH_ARTICLES")
-	if v == "" {
-		return defaultBenchArticles
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		b.Fatalf("REVUE_BENCH_ARTICLES=%q is not a count of articles", v)
-	}
-	return n
-}
-
-// filledDatabase returns the path of a migrated database holding n articles,
-// filling it on first use.
+// filledDatabase returns the path of a migrated database holding the
+// generated articles, filling it on first use.
 func filledDatabase(b *testing.B, n int) string {
 	b.Helper()
 	ms, err := loadMigrations()
@@ -56,7 +35,7 @@ func filledDatabase(b *testing.B, n int) string {
 		sum.Write([]byte(m.sql))
 	}
 	sum.Write([]byte(fillVersion))
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("revue-bench-sqlite-%08x-%d.db", sum.Sum32(), n))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("revue-bench-sqlite-%08x-%s-%d.db", sum.Sum32(), storetest.FrontPageFingerprint(), n))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
@@ -83,13 +62,13 @@ func removeDatabase(path string) {
 }
 
 // fillVersion is part of the cache key: change it when fill changes.
-const fillVersion = "fill-2"
+const fillVersion = "fill-3"
 
-// fill writes n articles in one transaction with prepared statements,
-// bypassing SaveArticles' per-article round trips. The secondary indexes are
-// dropped during the load and built afterwards from their own definitions:
-// building an index by sorting is several times faster than growing it row
-// by row in random order.
+// fill writes the n generated articles in one transaction with prepared
+// statements, bypassing SaveArticles' per-article round trips. The
+// secondary indexes are dropped during the load and built afterwards from
+// their own definitions: building an index by sorting is several times
+// faster than growing it row by row in random order.
 func fill(ctx context.Context, path string, n int) error {
 	s, err := Open(ctx, path)
 	if err != nil {
@@ -104,8 +83,6 @@ func fill(ctx context.Context, path string, n int) error {
 		s.Close()
 		return err
 	}
-	base := time.Date(2021, 3, 16, 12, 0, 0, 0, time.UTC)
-	rng := rand.New(rand.NewPCG(1, uint64(n)))
 	err = s.inWriteTx(ctx, func(tx *sql.Tx) error {
 		var prepareErr error
 		prepare := func(q string) *sql.Stmt {
@@ -119,7 +96,7 @@ func fill(ctx context.Context, path string, n int) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		addRegion := prepare(`INSERT INTO article_regions (article_id, region, published_at) VALUES (?, ?, ?)`)
 		addImage := prepare(`INSERT INTO images (id, url) VALUES (?, ?)`)
-		addArticleImage := prepare(`INSERT INTO article_images (article_id, image_id, position) VALUES (?, ?, 0)`)
+		addArticleImage := prepare(`INSERT INTO article_images (article_id, image_id, position) VALUES (?, ?, ?)`)
 		if prepareErr != nil {
 			return prepareErr
 		}
@@ -127,47 +104,37 @@ func fill(ctx context.Context, path string, n int) error {
 		if err != nil {
 			return err
 		}
-		for i := 1; i <= benchSources; i++ {
-			if _, err := addSource.ExecContext(ctx, i, fmt.Sprintf("Source %d", i), fmt.Sprintf("https://s%d.example/feed", i),
-				fmt.Sprintf("https://s%d.example/", i), benchLangs[i%len(benchLangs)], benchSections[i%len(benchSections)], micros(base), micros(base)); err != nil {
+		for _, src := range storetest.FrontPageSources() {
+			if _, err := addSource.ExecContext(ctx, src.ID, src.Name, src.FeedURL, src.SiteURL, src.Lang, src.Section,
+				micros(src.NextFetchAt), micros(src.CreatedAt)); err != nil {
 				return err
 			}
 		}
-		const sharedImages = 1000
-		for i := 1; i <= sharedImages; i++ {
-			if _, err := addImage.ExecContext(ctx, i, fmt.Sprintf("https://img.example/shared/%d.jpg", i)); err != nil {
+		for _, img := range storetest.FrontPageSharedImageList() {
+			if _, err := addImage.ExecContext(ctx, img.ID, img.URL); err != nil {
 				return err
 			}
 		}
-		nextImage := int64(sharedImages + 1)
-		const twoYears = 2 * 365 * 24 * time.Hour
-		for id := 1; id <= n; id++ {
-			source := 1 + rng.IntN(benchSources)
-			key := fmt.Sprintf("%08d-%d", id, source) // ascending: the unique indexes grow at the end
-			// Whole seconds often collide: ties are part of the workload.
-			published := base.Add(-time.Duration(rng.Int64N(int64(twoYears/time.Second))) * time.Second)
-			lang := benchLangs[rng.IntN(len(benchLangs))]
-			if _, err := addArticle.ExecContext(ctx, id, source, "urn:bench:"+key, "https://news.example/"+key+"?utm_source=rss",
-				"https://news.example/"+key, "Titre de l'article "+key, "Résumé de l'article "+key,
-				"<p>Texte de l'article "+key+", assez long pour ressembler à un vrai résumé de presse.</p>",
-				"Rédaction", lang, benchSections[rng.IntN(len(benchSections))], id, micros(published), micros(published.Add(time.Minute))); err != nil {
+		for row := range storetest.FrontPageArticles(n) {
+			a := row.Article
+			if _, err := addArticle.ExecContext(ctx, a.ID, a.SourceID, a.GUID, a.URL, a.CanonicalURL, a.Title, a.Summary,
+				a.ContentHTML, a.Byline, a.Lang, a.Section, a.StoryID, micros(a.PublishedAt), micros(a.FetchedAt)); err != nil {
 				return err
 			}
-			if rng.IntN(3) == 0 {
-				if _, err := addRegion.ExecContext(ctx, id, benchRegions[rng.IntN(len(benchRegions))], micros(published)); err != nil {
+			for _, region := range a.Regions {
+				if _, err := addRegion.ExecContext(ctx, a.ID, region, micros(a.PublishedAt)); err != nil {
 					return err
 				}
 			}
-			imageID := int64(1 + rng.IntN(sharedImages))
-			if rng.IntN(10) != 0 {
-				imageID = nextImage
-				nextImage++
-				if _, err := addImage.ExecContext(ctx, imageID, "https://img.example/"+key+".jpg"); err != nil {
+			for position, img := range a.Images {
+				if row.NewImage {
+					if _, err := addImage.ExecContext(ctx, img.ID, img.URL); err != nil {
+						return err
+					}
+				}
+				if _, err := addArticleImage.ExecContext(ctx, a.ID, img.ID, position); err != nil {
 					return err
 				}
-			}
-			if _, err := addArticleImage.ExecContext(ctx, id, imageID); err != nil {
-				return err
 			}
 		}
 		for _, index := range indexes {
@@ -196,7 +163,7 @@ func openBench(b *testing.B, path string) *Store {
 // BenchmarkSaveArticles saves batches of 50 new articles (two images each,
 // one shared by the batch, one region) through SaveArticles.
 func BenchmarkSaveArticles(b *testing.B) {
-	n := benchArticleCount(b)
+	n := storetest.FrontPageArticleCount(b)
 	b.Run("empty", func(b *testing.B) {
 		benchmarkSave(b, openBench(b, filepath.Join(b.TempDir(), "empty.db")))
 	})
@@ -232,6 +199,7 @@ func benchmarkSave(b *testing.B, s *Store) {
 	const batchSize = 50
 	now := time.Date(2021, 3, 16, 12, 0, 0, 0, time.UTC)
 	batch := make([]revue.Article, batchSize)
+	regions := defaults.MoroccanRegions()
 	round := 0
 	for b.Loop() {
 		for i := range batch {
@@ -239,7 +207,7 @@ func benchmarkSave(b *testing.B, s *Store) {
 			batch[i] = revue.Article{
 				GUID: "urn:bench:" + key, URL: "https://bench-save.example/" + key, CanonicalURL: "https://bench-save.example/" + key,
 				Title: "Titre " + key, Summary: "Résumé " + key, ContentHTML: "<p>Texte " + key + "</p>", Lang: "fr", Section: "politique",
-				Regions:     []string{benchRegions[i%len(benchRegions)]},
+				Regions:     []string{regions[i%len(regions)]},
 				PublishedAt: now.Add(-time.Duration(i) * time.Minute),
 				Images:      []revue.Image{{URL: fmt.Sprintf("https://img.example/bench-%d.jpg", round)}, {URL: "https://img.example/" + key + ".jpg"}},
 			}
@@ -256,55 +224,16 @@ func benchmarkSave(b *testing.B, s *Store) {
 	b.ReportMetric(float64(round*batchSize)/b.Elapsed().Seconds(), "articles/s")
 }
 
-// BenchmarkFrontPage reads what the home page shows: the first page of 50
-// articles and the 50-headline ticker.
+// BenchmarkFrontPage measures the portal's pages (storetest.BenchmarkFrontPage)
+// on the generated database, after checking that each listing's plan
+// walks its index on the full database too, not only on an empty one.
 func BenchmarkFrontPage(b *testing.B) {
-	n := benchArticleCount(b)
+	n := storetest.FrontPageArticleCount(b)
 	s := openBench(b, filledDatabase(b, n))
-	ctx := context.Background()
-	// The plans must hold on a full database too, not only an empty one.
 	for _, tc := range planCases() {
 		checkPlan(b, s.read, tc)
 	}
-	cases := []struct {
-		name string
-		q    revue.ArticleQuery
-	}{
-		{"home", revue.ArticleQuery{Limit: 50}},
-		{"language", revue.ArticleQuery{Limit: 50, Lang: "ar"}},
-		{"region", revue.ArticleQuery{Limit: 50, Region: "oriental"}},
-	}
-	for _, tc := range cases {
-		b.Run(fmt.Sprintf("%s-%d", tc.name, n), func(b *testing.B) {
-			for b.Loop() {
-				page, err := s.ListArticles(ctx, tc.q)
-				if err != nil {
-					b.Fatal(err)
-				}
-				ticker, err := s.Ticker(ctx, 50)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if n >= 10_000 && (len(page.Items) != 50 || len(ticker) != 50) {
-					b.Fatalf("got %d articles and %d headlines, want 50 of each", len(page.Items), len(ticker))
-				}
-			}
-		})
-	}
-	b.Run(fmt.Sprintf("home-parallel-%d", n), func(b *testing.B) {
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				if _, err := s.ListArticles(ctx, revue.ArticleQuery{Limit: 50}); err != nil {
-					b.Error(err)
-					return
-				}
-				if _, err := s.Ticker(ctx, 50); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		})
-	})
+	storetest.BenchmarkFrontPage(b, s, n)
 }
 
 // dropIndexes drops the articles' and regions' explicit indexes and returns

@@ -80,7 +80,9 @@ func productionImages(t *testing.T, env map[string]string) web.ImageFetcher {
 	if err != nil {
 		t.Fatalf("serve's settings: %v", err)
 	}
-	fetcher, err := newFetcher(&cfg)
+	// No store: sharing robots.txt Crawl-delays between workers is not
+	// what this checks.
+	fetcher, err := newFetcher(&cfg, nil)
 	if err != nil {
 		t.Fatalf("building serve's fetcher: %v", err)
 	}

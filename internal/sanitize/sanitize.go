@@ -48,8 +48,9 @@ func New() *Sanitizer {
 	p.AllowAttrs("colspan", "rowspan").Matching(bluemonday.Integer).OnElements("td", "th")
 	p.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
 	// An <img> without a src is noise; an <a> without href is kept as text.
-	// object's content is fallback HTML meant to be shown, so it is kept;
-	// iframe and noscript content is raw text a browser never shows here.
+	// iframe and noscript content is raw text a browser never shows here;
+	// object's content (plugin fallback) goes with it, by bluemonday's
+	// default, and the tests hold that.
 	p.SkipElementsContent("script", "style", "noscript", "template", "iframe",
 		"form", "select", "textarea", "button", "svg", "math", "head", "title")
 	p.AddSpaceWhenStrippingTag(true)

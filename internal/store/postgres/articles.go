@@ -349,6 +349,7 @@ func linkSaved(ctx context.Context, tx pgx.Tx, saved []revue.Article, credits []
 	var linkPosition []int32
 	var regionArticle []int64
 	var regionName []string
+	var regionPublished []time.Time
 	maxID := int64(0)
 	for i := range saved {
 		a := &saved[i]
@@ -368,6 +369,7 @@ func linkSaved(ctx context.Context, tx pgx.Tx, saved []revue.Article, credits []
 		for _, region := range a.Regions {
 			regionArticle = append(regionArticle, a.ID)
 			regionName = append(regionName, region)
+			regionPublished = append(regionPublished, a.PublishedAt)
 		}
 	}
 	batch := &pgx.Batch{}
@@ -376,8 +378,8 @@ func linkSaved(ctx context.Context, tx pgx.Tx, saved []revue.Article, credits []
 			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[])`, linkArticle, linkImage, linkPosition)
 	}
 	if len(regionArticle) > 0 {
-		batch.Queue(`INSERT INTO article_regions (article_id, region)
-			SELECT * FROM unnest($1::bigint[], $2::text[])`, regionArticle, regionName)
+		batch.Queue(`INSERT INTO article_regions (article_id, region, published_at)
+			SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[])`, regionArticle, regionName, regionPublished)
 	}
 	if len(credits) > 0 {
 		var article, source []int64
@@ -541,11 +543,17 @@ func listArticlesSQL(q revue.ArticleQuery, limit int) (string, []any) {
 	if q.StoryID != 0 {
 		where = append(where, "a.story_id = "+arg(q.StoryID))
 	}
+	// A region's listing is driven by article_regions, which carries
+	// published_at for that purpose: its index gives the region's newest
+	// first, and the walk stops after limit+1 rows.
+	from, published, id := "articles a", "a.published_at", "a.id"
 	if q.Region != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM article_regions r WHERE r.article_id = a.id AND r.region = "+arg(q.Region)+")")
+		from = "article_regions r JOIN articles a ON a.id = r.article_id"
+		published, id = "r.published_at", "r.article_id"
+		where = append(where, "r.region = "+arg(q.Region))
 	}
 	if !q.Cursor.IsZero() {
-		where = append(where, fmt.Sprintf("(a.published_at, a.id) < (%s, %s)", arg(micro(q.Cursor.PublishedAt)), arg(q.Cursor.ID)))
+		where = append(where, fmt.Sprintf("(%s, %s) < (%s, %s)", published, id, arg(micro(q.Cursor.PublishedAt)), arg(q.Cursor.ID)))
 	}
 	filter := ""
 	if len(where) > 0 {
@@ -554,8 +562,8 @@ func listArticlesSQL(q revue.ArticleQuery, limit int) (string, []any) {
 	// The page is chosen first so regions and images are looked up for its
 	// rows only.
 	return `SELECT ` + articleColumns + `
-		FROM (SELECT * FROM articles a ` + filter + `
-			ORDER BY a.published_at DESC, a.id DESC LIMIT ` + arg(limit+1) + `) a
+		FROM (SELECT a.* FROM ` + from + ` ` + filter + `
+			ORDER BY ` + published + ` DESC, ` + id + ` DESC LIMIT ` + arg(limit+1) + `) a
 		JOIN sources s ON s.id = a.source_id
 		ORDER BY a.published_at DESC, a.id DESC`, args
 }

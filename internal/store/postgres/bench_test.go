@@ -32,7 +32,7 @@ func fill(t testing.TB, s *Store, n int) {
 		articles = append(articles, []any{a.ID, a.StoryID, a.SourceID, a.GUID, a.URL, a.CanonicalURL, a.Title, a.Summary,
 			a.ContentHTML, a.Byline, a.Lang, a.Section, a.PublishedAt, a.FetchedAt})
 		for _, region := range a.Regions {
-			regions = append(regions, []any{a.ID, region})
+			regions = append(regions, []any{a.ID, region, a.PublishedAt})
 		}
 		for position, img := range a.Images {
 			if row.NewImage {
@@ -49,7 +49,7 @@ func fill(t testing.TB, s *Store, n int) {
 		{"sources", []string{"id", "name", "feed_url", "site_url", "lang", "section", "enabled", "next_fetch_at", "created_at"}, sources},
 		{"articles", []string{"id", "story_id", "source_id", "guid", "url", "canonical_url", "title", "summary",
 			"content_html", "byline", "lang", "section", "published_at", "fetched_at"}, articles},
-		{"article_regions", []string{"article_id", "region"}, regions},
+		{"article_regions", []string{"article_id", "region", "published_at"}, regions},
 		{"images", []string{"id", "url"}, images},
 		{"article_images", []string{"article_id", "image_id", "position"}, links},
 	} {
@@ -92,6 +92,7 @@ func TestListingsUseTheirIndexes(t *testing.T) {
 		{"source", revue.ArticleQuery{SourceID: 3}, "articles_source_published_idx"},
 		{"section", revue.ArticleQuery{Section: "sport", Cursor: cursor}, "articles_section_published_idx"},
 		{"story", revue.ArticleQuery{StoryID: 42}, "articles_story_idx"},
+		{"region", revue.ArticleQuery{Region: "oriental", Cursor: cursor}, "article_regions_region_idx"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
 	ext "github.com/mmcdole/gofeed/extensions"
 	"github.com/mmcdole/gofeed/rss"
 
@@ -35,6 +36,10 @@ type Feed struct {
 	SiteURL string
 	Lang    string
 	TTL     time.Duration // RSS <ttl>; zero when absent
+	// Updated is the feed's own date: RSS lastBuildDate, else the channel's
+	// pubDate, Atom's feed updated, else the channel's dc:date. Zero when
+	// absent, unreadable or later than Now+MaxFuture.
+	Updated time.Time
 	Items   []Item
 }
 
@@ -48,15 +53,17 @@ type Item struct {
 	ContentHTML  string // sanitized HTML, absolute URLs
 	Author       string
 	Lang         string
-	PublishedAt  time.Time
-	Updated      time.Time
-	Images       []string // absolute, de-duplicated, lead image first
-	Categories   []string
+	// PublishedAt and Updated are the entry's own dates; zero when it has
+	// none that can be read or gives one later than Now+MaxFuture.
+	PublishedAt time.Time
+	Updated     time.Time
+	Images      []string // absolute, de-duplicated, lead image first
+	Categories  []string
 }
 
 // Options tune Parse.
 type Options struct {
-	Now       time.Time     // the time of the fetch; dates missing or too far ahead become Now
+	Now       time.Time     // the time of the fetch; dates later than Now+MaxFuture are dropped
 	FeedURL   string        // the URL the feed was fetched from, the last base for relative links
 	MaxFuture time.Duration // how far ahead of Now a date may be; 0 means DefaultMaxFuture
 	// Sanitizer is reused when set; building the policy costs more than
@@ -228,6 +235,7 @@ func normalise(ctx context.Context, gf *gofeed.Feed, opt Options) (*Feed, error)
 			f.TTL = time.Duration(minutes) * time.Minute
 		}
 	}
+	f.Updated = feedDate(gf, opt.Now.Add(opt.MaxFuture))
 	seen := map[string]bool{}
 	for i, gi := range gf.Items {
 		if i%64 == 0 {
@@ -249,6 +257,32 @@ func normalise(ctx context.Context, gf *gofeed.Feed, opt Options) (*Feed, error)
 		f.Items = append(f.Items, it)
 	}
 	return f, nil
+}
+
+// feedDate is the channel's own date (see Feed.Updated); zero when it has
+// none or one later than limit.
+func feedDate(gf *gofeed.Feed, limit time.Time) time.Time {
+	var t time.Time
+	switch orig := gf.OriginalFeed().(type) {
+	case *rss.Feed:
+		t = itemDate(orig.LastBuildDateParsed, orig.LastBuildDate)
+		if t.IsZero() {
+			t = itemDate(orig.PubDateParsed, orig.PubDate)
+		}
+		if t.IsZero() && orig.DublinCoreExt != nil {
+			for _, raw := range orig.DublinCoreExt.Date {
+				if t = itemDate(nil, raw); !t.IsZero() {
+					break
+				}
+			}
+		}
+	case *atom.Feed:
+		t = itemDate(orig.UpdatedParsed, orig.Updated)
+	}
+	if t.After(limit) {
+		return time.Time{}
+	}
+	return t
 }
 
 // stripFooter removes a WordPress footer with re, after a cheap check:
@@ -326,12 +360,14 @@ func normaliseItem(san *sanitize.Sanitizer, gi *gofeed.Item, base, feedLang stri
 	if it.PublishedAt.IsZero() {
 		it.PublishedAt = it.Updated
 	}
+	// A date too far ahead is a wrong one, not a promise: the item has
+	// none, and the caller dates it from what it knows.
 	limit := opt.Now.Add(opt.MaxFuture)
-	if it.PublishedAt.IsZero() || it.PublishedAt.After(limit) {
-		it.PublishedAt = opt.Now
+	if it.PublishedAt.After(limit) {
+		it.PublishedAt = time.Time{}
 	}
 	if it.Updated.After(limit) {
-		it.Updated = opt.Now
+		it.Updated = time.Time{}
 	}
 	it.Images = images(san, gi, base, body)
 	it.Categories = categories(san, gi.Categories)

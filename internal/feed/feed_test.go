@@ -41,6 +41,7 @@ func TestParseFormats(t *testing.T) {
 		items           int
 		first           Item // fields compared when non-zero
 		firstPublished  time.Time
+		dated           int // items carrying a date of their own
 		firstImage      string
 		firstCategories []string
 	}{
@@ -48,30 +49,30 @@ func TestParseFormats(t *testing.T) {
 			siteURL: "http://www.dival.es/personal", items: 1,
 			first: Item{Title: "Oferta de Empleo Público // 3 PROFESOR/A TÉCNICO/A (INGENIE. TÉC. FORESTAL) 17/17", Lang: "es",
 				ContentHTML: `Publicado el <b>14-05-2021</b> resultado de  <b>calificaciones 2º ej</b> en los tablones de anuncios. <a href="https://web01.dival.es/personal/reponodoc/NOTAS%202EJ%2017_17.pdf" rel="nofollow noopener ugc">Descárguelo aquí</a>`},
-			firstPublished: testNow},
+			dated: 0},
 		// RSS 1.0 with bare-word links: resolved against the feed URL.
 		{file: "rss_1.0.xml", feedURL: "https://feeds.example.org/rome/rss_1.0.xml", title: "rss_1.0.channel.title",
-			siteURL: "https://feeds.example.org/rome/rss_1.0.channel.link", items: 2,
+			siteURL: "https://feeds.example.org/rome/rss_1.0.channel.link", items: 2, dated: 0,
 			first: Item{Title: "rss_1.0.item[0].title", URL: "https://feeds.example.org/rome/rss_1.0.item[0].link",
 				Summary: "rss_1.0.item[0].description", ContentHTML: "rss_1.0.item[0].content"}},
-		{file: "rss_2.0.xml", feedURL: "https://feeds.example.org/rss_2.0.xml", title: "rss_2.0.channel.title", items: 2,
+		{file: "rss_2.0.xml", feedURL: "https://feeds.example.org/rss_2.0.xml", title: "rss_2.0.channel.title", items: 2, dated: 2,
 			first: Item{GUID: "rss_2.0.channel.item[0].guid", Author: "rss_2.0.channel.item[0].author",
 				URL: "https://feeds.example.org/rss_2.0.channel.item[0].link"},
 			firstPublished:  time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC),
 			firstCategories: []string{"rss_2.0.channel.item[0].category[0]", "rss_2.0.channel.item[0].category[1]"}},
-		{file: "atom_0.3.xml", feedURL: "https://feeds.example.org/a.xml", title: "atom_0.3.feed.title", items: 2,
+		{file: "atom_0.3.xml", feedURL: "https://feeds.example.org/a.xml", title: "atom_0.3.feed.title", items: 2, dated: 2,
 			first: Item{Title: "atom_0.3.feed.entry[0].title", Author: "atom_0.3.feed.entry[0].author.name",
 				Summary: "atom_0.3.feed.entry[0].summary"},
 			firstPublished: time.Date(2000, 1, 1, 1, 0, 0, 0, time.UTC)},
-		{file: "atom_1.0.xml", title: "atom_1.0.feed.title", siteURL: "http://example.com/blog", items: 2,
+		{file: "atom_1.0.xml", title: "atom_1.0.feed.title", siteURL: "http://example.com/blog", items: 2, dated: 2,
 			first: Item{URL: "http://example.com/blog/entry1", GUID: "http://example.com/blog/entry1", Lang: "en",
 				ContentHTML: "atom_1.0.feed.entry[0].content[0]"},
 			firstImage: "http://example.com/blog/enclosure1.gif", firstCategories: []string{"test.category.label"}},
-		{file: "jsonfeed_spec_1.json", title: "JSON Feed", siteURL: "https://jsonfeed.org/", items: 1,
+		{file: "jsonfeed_spec_1.json", title: "JSON Feed", siteURL: "https://jsonfeed.org/", items: 1, dated: 1,
 			first: Item{Title: "Announcing JSON Feed", URL: "https://jsonfeed.org/2017/05/17/announcing_json_feed",
 				GUID: "https://jsonfeed.org/2017/05/17/announcing_json_feed", Lang: "en"},
 			firstPublished: time.Date(2017, 5, 17, 15, 2, 12, 0, time.UTC)},
-		{file: "jsonfeed_elastic_1.1.json", title: "Blog – InfluxData", siteURL: "https://www.influxdata.com/blog/", items: 3,
+		{file: "jsonfeed_elastic_1.1.json", title: "Blog – InfluxData", siteURL: "https://www.influxdata.com/blog/", items: 3, dated: 2,
 			first:           Item{Title: "InfluxDB vs. Graphite for Time Series Data & Metrics Benchmark", Author: "Chris Churilo, Fake Author 1"},
 			firstCategories: []string{"InfluxDB", "Community", "Elasticsearch", "Time Series Database"}},
 	}
@@ -109,10 +110,17 @@ func TestParseFormats(t *testing.T) {
 			if tt.firstCategories != nil && strings.Join(got.Categories, "|") != strings.Join(tt.firstCategories, "|") {
 				t.Errorf("item 0 Categories = %q, want %q", got.Categories, tt.firstCategories)
 			}
+			dated := 0
 			for i, it := range f.Items {
-				if it.GUID == "" || it.PublishedAt.IsZero() {
-					t.Errorf("item %d: GUID %q, PublishedAt %v: both must be set", i, it.GUID, it.PublishedAt)
+				if it.GUID == "" {
+					t.Errorf("item %d has no GUID", i)
 				}
+				if !it.PublishedAt.IsZero() {
+					dated++
+				}
+			}
+			if dated != tt.dated {
+				t.Errorf("%d items dated, want %d: only an item's own date counts", dated, tt.dated)
 			}
 		})
 	}
@@ -249,8 +257,8 @@ func TestParseNormalisation(t *testing.T) {
 	if strings.Join(it.Categories, "|") != "Société" {
 		t.Errorf("Categories = %q, want one (case-insensitive de-duplication)", it.Categories)
 	}
-	if !f.Items[1].PublishedAt.Equal(testNow) {
-		t.Errorf("far-future date not clamped: %v", f.Items[1].PublishedAt)
+	if !f.Items[1].PublishedAt.IsZero() {
+		t.Errorf("a date a century ahead was kept: %v", f.Items[1].PublishedAt)
 	}
 }
 
@@ -431,5 +439,66 @@ func TestParseSourceLanguageHint(t *testing.T) {
 		if got := f.Items[0].Lang; got != tc.want {
 			t.Errorf("source language %q: item language %q, want %q", tc.source, got, tc.want)
 		}
+	}
+}
+
+// No invented dates: an item has its own date or none, and the feed has
+// the channel's own date or none.
+func TestParseDates(t *testing.T) {
+	ahead := testNow.Add(DefaultMaxFuture + time.Hour).Format(time.RFC1123Z)
+	tests := []struct {
+		name, doc          string
+		feedUpdated        time.Time
+		published, updated []time.Time
+	}{
+		{"RSS lastBuildDate wins over pubDate; an undated item has none",
+			`<rss version="2.0"><channel><title>t</title><lastBuildDate>Tue, 16 Mar 2021 10:00:00 GMT</lastBuildDate><pubDate>Mon, 15 Mar 2021 10:00:00 GMT</pubDate>
+<item><title>a</title><link>https://x.example/a</link></item>
+<item><title>b</title><link>https://x.example/b</link><pubDate>not a date</pubDate></item>
+<item><title>c</title><link>https://x.example/c</link><pubDate>` + ahead + `</pubDate></item>
+<item><title>d</title><link>https://x.example/d</link><pubDate>16 mars 2021</pubDate></item>
+</channel></rss>`,
+			time.Date(2021, 3, 16, 10, 0, 0, 0, time.UTC),
+			[]time.Time{{}, {}, {}, time.Date(2021, 3, 16, 0, 0, 0, 0, time.UTC)},
+			[]time.Time{{}, {}, {}, {}}},
+		{"RSS channel pubDate",
+			`<rss version="2.0"><channel><title>t</title><pubDate>Mon, 15 Mar 2021 10:00:00 GMT</pubDate><item><title>a</title></item></channel></rss>`,
+			time.Date(2021, 3, 15, 10, 0, 0, 0, time.UTC), []time.Time{{}}, []time.Time{{}}},
+		{"RSS channel dc:date",
+			`<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title><dc:date>2021-03-14T10:00:00Z</dc:date><item><title>a</title><dc:date>2021-03-13T10:00:00Z</dc:date></item></channel></rss>`,
+			time.Date(2021, 3, 14, 10, 0, 0, 0, time.UTC), []time.Time{time.Date(2021, 3, 13, 10, 0, 0, 0, time.UTC)}, []time.Time{time.Date(2021, 3, 13, 10, 0, 0, 0, time.UTC)}},
+		{"a channel date too far ahead is none",
+			`<rss version="2.0"><channel><title>t</title><lastBuildDate>` + ahead + `</lastBuildDate><item><title>a</title></item></channel></rss>`,
+			time.Time{}, []time.Time{{}}, []time.Time{{}}},
+		{"Atom feed updated; an entry's updated stands in for published",
+			`<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><updated>2021-03-16T10:00:00Z</updated>
+<entry><title>a</title><updated>2021-03-12T10:00:00Z</updated></entry>
+<entry><title>b</title><published>2021-03-11T10:00:00Z</published><updated>` + testNow.Add(48*time.Hour).Format(time.RFC3339) + `</updated></entry>
+<entry><title>c</title></entry></feed>`,
+			time.Date(2021, 3, 16, 10, 0, 0, 0, time.UTC),
+			[]time.Time{time.Date(2021, 3, 12, 10, 0, 0, 0, time.UTC), time.Date(2021, 3, 11, 10, 0, 0, 0, time.UTC), {}},
+			[]time.Time{time.Date(2021, 3, 12, 10, 0, 0, 0, time.UTC), {}, {}}},
+		{"JSON Feed has no date of its own",
+			`{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"1","title":"a","date_modified":"2021-03-16T10:00:00Z"}]}`,
+			time.Time{}, []time.Time{time.Date(2021, 3, 16, 10, 0, 0, 0, time.UTC)}, []time.Time{time.Date(2021, 3, 16, 10, 0, 0, 0, time.UTC)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Parse(context.Background(), []byte(tt.doc), Options{Now: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !f.Updated.Equal(tt.feedUpdated) {
+				t.Errorf("Feed.Updated = %v, want %v", f.Updated, tt.feedUpdated)
+			}
+			if len(f.Items) != len(tt.published) {
+				t.Fatalf("%d items, want %d", len(f.Items), len(tt.published))
+			}
+			for i, it := range f.Items {
+				if !it.PublishedAt.Equal(tt.published[i]) || !it.Updated.Equal(tt.updated[i]) {
+					t.Errorf("item %d: PublishedAt %v, Updated %v; want %v, %v", i, it.PublishedAt, it.Updated, tt.published[i], tt.updated[i])
+				}
+			}
+		})
 	}
 }

@@ -175,10 +175,12 @@ func TestConformanceWholeCorpus(t *testing.T) {
 			t.Errorf("%s: no feed and no error", rel)
 		case len(f.Items) > 0:
 			withItems++
+			guids := map[string]bool{}
 			for i, it := range f.Items {
-				if it.GUID == "" {
-					t.Errorf("%s: item %d has no GUID", rel, i)
+				if it.GUID == "" || guids[it.GUID] {
+					t.Errorf("%s: item %d: GUID %q empty or used twice", rel, i, it.GUID)
 				}
+				guids[it.GUID] = true
 				if limit := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC).Add(DefaultMaxFuture); it.PublishedAt.After(limit) || it.Updated.After(limit) {
 					t.Errorf("%s: item %d dated %v / %v, after Now+MaxFuture", rel, i, it.PublishedAt, it.Updated)
 				}

@@ -45,10 +45,10 @@ type Feed struct {
 
 // Item is one normalised feed entry.
 type Item struct {
-	GUID         string // the feed's id; else the canonical link; never empty
+	GUID         string // the feed's id; else the canonical link; never empty, unique within one Parse
 	URL          string // absolute link to the article
 	CanonicalURL string
-	Title        string // plain text
+	Title        string // plain text; from the text when the entry has no title
 	Summary      string // plain text, at most about SummaryMax characters
 	ContentHTML  string // sanitized HTML, absolute URLs
 	Author       string
@@ -59,6 +59,12 @@ type Item struct {
 	Updated     time.Time
 	Images      []string // absolute, de-duplicated, lead image first
 	Categories  []string
+}
+
+// Showable reports whether the entry has anything to show: a title, a
+// link, text or an image. Parse returns every entry; a reader keeps these.
+func (it Item) Showable() bool {
+	return it.Title != "" || it.URL != "" || it.Summary != "" || len(it.Images) > 0
 }
 
 // Options tune Parse.
@@ -73,10 +79,6 @@ type Options struct {
 	// hint for detecting each item's language than the feed's header,
 	// which CMS defaults and scrapers often get wrong.
 	Lang string
-
-	// keepUntitled keeps items with neither link nor title, so that the
-	// feedparser conformance test can check the other fields' mapping.
-	keepUntitled bool
 }
 
 // DefaultMaxFuture allows for clock skew and time zones written wrong.
@@ -105,7 +107,7 @@ var wordpressFooterHTML = regexp.MustCompile(`(\s*<p>\s*The post (?:[^<]|<a [^>]
 var unclosedRoot = regexp.MustCompile(`(?i)</(rss|feed|rdf:rdf)$`)
 
 // Parse parses a feed. data must already be UTF-8 (see charset.ToUTF8).
-// Items with neither link nor title are dropped.
+// It returns every entry of the document (see Item.Showable).
 func Parse(ctx context.Context, data []byte, opt Options) (*Feed, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("parsing feed: %w", err)
@@ -236,7 +238,7 @@ func normalise(ctx context.Context, gf *gofeed.Feed, opt Options) (*Feed, error)
 		}
 	}
 	f.Updated = feedDate(gf, opt.Now.Add(opt.MaxFuture))
-	seen := map[string]bool{}
+	entries := make([]entry, 0, len(gf.Items))
 	for i, gi := range gf.Items {
 		if i%64 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -246,17 +248,54 @@ func normalise(ctx context.Context, gf *gofeed.Feed, opt Options) (*Feed, error)
 		if gi == nil {
 			continue
 		}
-		it, ok := normaliseItem(san, gi, base, f.Lang, opt)
-		if !ok {
-			continue
-		}
-		if seen[it.GUID] {
-			continue // a feed listing one entry twice
-		}
-		seen[it.GUID] = true
-		f.Items = append(f.Items, it)
+		entries = append(entries, normaliseItem(san, gi, base, f.Lang, opt))
 	}
+	f.Items = uniqueGUIDs(entries)
 	return f, nil
+}
+
+// entry is a normalised item with what tells it from its neighbours.
+type entry struct {
+	Item
+	identified bool   // it has an id or a link of its own
+	key        string // its content, for telling entries that share an id apart
+}
+
+// uniqueGUIDs gives every entry its own GUID. Entries sharing one (a
+// podcast whose items all link to the show's page, a CMS repeating one
+// guid) get the shared id followed by a hash of their content: every
+// member of the group, not only the second, so the id stays the same from
+// one fetch to the next whichever comes first. An entry repeating another
+// one whole is the same article listed twice and is dropped; bare entries
+// with nothing of their own are told apart by their rank.
+func uniqueGUIDs(entries []entry) []Item {
+	shared := make(map[string]int, len(entries))
+	for _, e := range entries {
+		shared[e.GUID]++
+	}
+	items := make([]Item, 0, len(entries))
+	used := make(map[string]bool, len(entries))
+	listed := map[string]bool{}
+	for _, e := range entries {
+		it := e.Item
+		if shared[it.GUID] > 1 {
+			if e.identified {
+				repeat := it.GUID + "\x00" + e.key
+				if listed[repeat] {
+					continue
+				}
+				listed[repeat] = true
+			}
+			sum := sha256.Sum256([]byte(e.key))
+			it.GUID += "#" + hex.EncodeToString(sum[:8])
+		}
+		for n, base := 2, it.GUID; used[it.GUID]; n++ {
+			it.GUID = base + "#" + strconv.Itoa(n)
+		}
+		used[it.GUID] = true
+		items = append(items, it)
+	}
+	return items
 }
 
 // feedDate is the channel's own date (see Feed.Updated); zero when it has
@@ -295,7 +334,7 @@ func stripFooter(re *regexp.Regexp, s string) string {
 	return re.ReplaceAllString(s, "")
 }
 
-func normaliseItem(san *sanitize.Sanitizer, gi *gofeed.Item, base, feedLang string, opt Options) (Item, bool) {
+func normaliseItem(san *sanitize.Sanitizer, gi *gofeed.Item, base, feedLang string, opt Options) entry {
 	var it Item
 	it.URL = itemLink(gi, base)
 	if it.URL != "" {
@@ -316,13 +355,11 @@ func normaliseItem(san *sanitize.Sanitizer, gi *gofeed.Item, base, feedLang stri
 	}
 	it.Summary = truncate(stripFooter(wordpressFooter, san.Text(summarySource)), SummaryMax)
 
-	if it.Title == "" && it.URL == "" && !opt.keepUntitled {
-		return it, false
-	}
 	if it.Title == "" {
 		it.Title = truncate(it.Summary, 120)
 	}
 	it.GUID = strings.TrimSpace(gi.GUID)
+	identified := it.GUID != "" || it.URL != ""
 	if it.GUID == "" {
 		it.GUID = it.CanonicalURL
 	}
@@ -371,7 +408,8 @@ func normaliseItem(san *sanitize.Sanitizer, gi *gofeed.Item, base, feedLang stri
 	}
 	it.Images = images(san, gi, base, body)
 	it.Categories = categories(san, gi.Categories)
-	return it, true
+	key := strings.Join([]string{it.Title, it.URL, gi.Published, gi.Updated, it.Summary, it.ContentHTML}, "\x00")
+	return entry{Item: it, identified: identified, key: key}
 }
 
 func itemLink(gi *gofeed.Item, base string) string {

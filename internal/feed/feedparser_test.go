@@ -175,7 +175,7 @@ func evaluateFeedparserCase(t *testing.T, root string, c fpCase, san *sanitize.S
 			}
 		}
 	}
-	f, perr, ok := parseWithOptions(data, contentType, Options{FeedURL: feedURL, Sanitizer: san, keepUntitled: true})
+	f, perr, ok := parseWithOptions(data, contentType, Options{FeedURL: feedURL, Sanitizer: san})
 	if !ok {
 		t.Errorf("%s: %v", c.path, perr)
 		return fpVerdict{applicable: true, class: "hang or panic"}

@@ -41,6 +41,10 @@ type Feed struct {
 	// absent, unreadable or later than Now+MaxFuture.
 	Updated time.Time
 	Items   []Item
+	// Notes are one English sentence per repair or partial read, for an
+	// operator reading a source's health ("the feed ends before its end: 1
+	// item kept"). A clean document has none.
+	Notes []string
 }
 
 // Item is one normalised feed entry.
@@ -103,11 +107,10 @@ var wordpressFooter = regexp.MustCompile(`(?s)\s*The post .{1,400}? appeared fir
 // the excerpt (feeds that flatten it).
 var wordpressFooterHTML = regexp.MustCompile(`(\s*<p>\s*The post (?:[^<]|<a [^>]*>|</a>){1,1000}? appeared first on (?:[^<]|<a [^>]*>|</a>){1,800}?</p>|\s*The post [^<]{1,400}? appeared first on [^<]{1,200})\s*$`)
 
-// unclosedRoot matches a document whose root end tag lacks its ">".
-var unclosedRoot = regexp.MustCompile(`(?i)</(rss|feed|rdf:rdf)$`)
-
 // Parse parses a feed. data must already be UTF-8 (see charset.ToUTF8).
-// It returns every entry of the document (see Item.Showable).
+// It returns every entry of the document (see Item.Showable). XML that
+// gofeed cannot read whole is read leniently (see repairXML) and what was
+// repaired is said in Feed.Notes.
 func Parse(ctx context.Context, data []byte, opt Options) (*Feed, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("parsing feed: %w", err)
@@ -127,50 +130,205 @@ func Parse(ctx context.Context, data []byte, opt Options) (*Feed, error) {
 	}
 	p := gofeed.NewParser()
 	p.KeepOriginalFeed = true
-	gf, err := p.Parse(bytes.NewReader(data))
-	if err != nil && unclosedRoot.Match(trimmed) {
-		// A document cut one byte short ("</rss") is whole but for one
-		// character; worth a second try.
-		fixed := append(trimmed[:len(trimmed):len(trimmed)], '>')
-		if gf, err = p.Parse(bytes.NewReader(fixed)); err == nil {
-			trimmed = fixed
+	if trimmed[0] != '<' {
+		gf, err := p.Parse(bytes.NewReader(trimmed))
+		if err != nil {
+			return nil, describeParseError(err, trimmed)
+		}
+		return normalise(ctx, gf, opt)
+	}
+
+	var notes []string
+	doc, dropped := dropForbiddenXMLChars(trimmed)
+	if dropped > 0 {
+		notes = append(notes, countSentence(dropped, "character that XML 1.0 forbids was dropped", "characters that XML 1.0 forbids were dropped"))
+	}
+	gf, repaired, whole, err := parseXML(ctx, p, doc)
+	if err != nil {
+		return nil, err
+	}
+	f, err := normalise(ctx, gf, opt)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case repaired != nil:
+		notes = append(notes, repairNotes(*repaired, len(f.Items))...)
+	case !whole:
+		// gofeed read it and the repair could not: the cut is worth a
+		// word all the same.
+		notes = append(notes, "the feed ends before its end: "+countSentence(len(f.Items), "item kept", "items kept"))
+	}
+	f.Notes = notes
+	return f, nil
+}
+
+// parseXML reads an XML feed with gofeed, and again from repairXML's
+// output when gofeed fails, the document lacks its root end tag, or gofeed
+// read fewer entries than the document has start tags for (it reads on
+// through some breakage without a word, losing the entries after it).
+// repaired is nil when gofeed's own reading was kept.
+func parseXML(ctx context.Context, p *gofeed.Parser, doc []byte) (gf *gofeed.Feed, repaired *repairReport, whole bool, err error) {
+	gf, err = p.Parse(bytes.NewReader(doc))
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, nil, false, fmt.Errorf("parsing feed: %w", cerr)
+	}
+	whole = hasRootEndTag(doc)
+	if err == nil && whole && len(gf.Items) >= countEntryTags(doc) {
+		return gf, nil, true, nil
+	}
+	fixed, rep, rerr := repairXML(ctx, doc)
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, nil, false, fmt.Errorf("parsing feed: %w", cerr)
+	}
+	if rerr == nil {
+		if gf2, err2 := p.Parse(bytes.NewReader(fixed)); err2 == nil && (err != nil || !whole || withContent(gf2) > withContent(gf)) {
+			if err != nil && rep.problem == "" && !rep.truncated && rep.wrapper == "" && !rep.entryDocument {
+				// The repair mended something gofeed stopped at without a
+				// word of its own (an entity, a declaration): gofeed's words.
+				var syn *xml.SyntaxError
+				if errors.As(err, &syn) {
+					rep.problem, rep.problemLine = syn.Msg, syn.Line
+				} else {
+					rep.problem = err.Error()
+				}
+			}
+			return gf2, &rep, whole, nil
 		}
 	}
 	if err != nil {
-		if whole := closeTruncated(trimmed); whole != nil {
-			if gf2, err2 := p.Parse(bytes.NewReader(whole)); err2 == nil && len(gf2.Items) > 0 {
-				return normalise(ctx, gf2, opt)
-			}
-		}
-		return nil, describeParseError(err, trimmed)
+		return nil, nil, false, describeParseError(err, doc)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("parsing feed: %w", err)
-	}
-	return normalise(ctx, gf, opt)
+	return gf, nil, whole, nil
 }
 
-// closeTruncated returns the document cut after its last whole item and
-// closed, or nil: a download that stopped half-way still holds whole items,
-// and gofeed rejects the document outright.
-func closeTruncated(doc []byte) []byte {
-	if doc[0] != '<' {
-		return nil
+// withContent counts the entries of a gofeed result that have something of
+// their own: a repair that adds only empty entries (a feed nesting an empty
+// <item/> in each item) is no better than gofeed's reading.
+func withContent(gf *gofeed.Feed) int {
+	n := 0
+	for _, it := range gf.Items {
+		if it != nil && (it.Title != "" || it.Link != "" || it.Description != "" || it.Content != "" || len(it.Enclosures) > 0) {
+			n++
+		}
 	}
-	end := max(bytes.LastIndex(doc, []byte("</item>"))+len("</item>"), bytes.LastIndex(doc, []byte("</entry>"))+len("</entry>"))
-	if end <= len("</entry>") {
-		return nil
+	return n
+}
+
+// repairNotes words a repair for an operator.
+func repairNotes(rep repairReport, items int) []string {
+	kept := countSentence(items, "item kept", "items kept")
+	var notes []string
+	if rep.wrapper != "" {
+		notes = append(notes, fmt.Sprintf("the feed is inside an <%s> element; its <%s> was read: %s", rep.wrapper, rep.root, kept))
 	}
-	head := bytes.ToLower(doc[:min(len(doc), 4096)])
-	closing := "</channel></rss>"
-	switch {
-	case bytes.Contains(head, []byte("<feed")):
-		closing = "</feed>"
-	case bytes.Contains(head, []byte("<rdf:rdf")):
-		closing = "</rdf:RDF>"
+	if rep.problem != "" {
+		where := ""
+		if rep.problemLine > 0 {
+			where = fmt.Sprintf(" at line %d", rep.problemLine)
+		}
+		notes = append(notes, fmt.Sprintf("malformed XML%s (%s) was read leniently: %s", where, rep.problem, kept))
 	}
-	whole := make([]byte, 0, end+len(closing))
-	return append(append(whole, doc[:end]...), closing...)
+	if rep.truncated {
+		if rep.unfinished {
+			notes = append(notes, "the feed ends before its end, inside an entry: "+countSentence(items-1, "whole item kept", "whole items kept"))
+		} else {
+			notes = append(notes, "the feed ends before its end: "+kept)
+		}
+	}
+	return notes
+}
+
+// countSentence is "1 item kept" or "3 items kept".
+func countSentence(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// hasRootEndTag reports whether an XML document ends its root element.
+// gofeed reads a document whose root is closed by some other end tag
+// ("</channel></html>") without complaint, so a missing root end tag is
+// the sign that the rest of the feed may be lost. Comments and text after
+// the end tag (cache plugins, PHP warnings) are allowed; case is not
+// minded ("</RSS>"), as lenient readers do not mind it.
+func hasRootEndTag(doc []byte) bool {
+	root := []byte(rootElementName(doc))
+	if len(root) == 0 {
+		return false
+	}
+	for tail := doc; ; {
+		i := bytes.LastIndex(tail, []byte("</"))
+		if i < 0 {
+			return false
+		}
+		name := tail[i+2:]
+		if len(name) >= len(root) && bytes.EqualFold(name[:len(root)], root) {
+			rest := bytes.TrimLeft(name[len(root):], " \t\r\n")
+			if len(rest) > 0 && rest[0] == '>' {
+				return true
+			}
+		}
+		tail = tail[:i]
+	}
+}
+
+// rootElementName is the name of the first element of an XML document,
+// prefix included ("rss", "rdf:RDF"), or "".
+func rootElementName(doc []byte) string {
+	for i := 0; i < len(doc); {
+		j := bytes.IndexByte(doc[i:], '<')
+		if j < 0 || i+j+1 >= len(doc) {
+			return ""
+		}
+		i += j + 1
+		switch {
+		case bytes.HasPrefix(doc[i:], []byte("!--")):
+			k := bytes.Index(doc[i:], []byte("-->"))
+			if k < 0 {
+				return ""
+			}
+			i += k
+			continue
+		case doc[i] == '?' || doc[i] == '!':
+			continue
+		}
+		end := i
+		for end < len(doc) && !strings.ContainsRune(" \t\r\n/>", rune(doc[end])) {
+			end++
+		}
+		return string(doc[i:end])
+	}
+	return ""
+}
+
+// countEntryTags counts the <item> and <entry> start tags of a document.
+func countEntryTags(doc []byte) int {
+	n := 0
+	for i := 0; ; {
+		j := bytes.IndexByte(doc[i:], '<')
+		if j < 0 {
+			return n
+		}
+		i += j + 1
+		rest := doc[i:]
+		var name int
+		switch {
+		case bytes.HasPrefix(rest, []byte("item")):
+			name = len("item")
+		case bytes.HasPrefix(rest, []byte("entry")):
+			name = len("entry")
+		default:
+			continue
+		}
+		if len(rest) > name {
+			switch rest[name] {
+			case '>', ' ', '\t', '\r', '\n', '/':
+				n++
+			}
+		}
+	}
 }
 
 func looksLikeHTML(doc []byte) bool {

@@ -2,8 +2,12 @@ package feed
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -42,6 +46,34 @@ func TestDropForbiddenXMLChars(t *testing.T) {
 	clean := []byte("<t>nothing to drop</t>")
 	if got, _ := dropForbiddenXMLChars(clean); &got[0] != &clean[0] {
 		t.Error("a clean document was copied; the common case must cost no allocation")
+	}
+}
+
+// The case from the field: one "&#x1F;" in item 20 of a real French feed
+// made the whole document "malformed XML" and lost every item.
+func TestParseFeedWithForbiddenCharacterReference(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "jeux-linux.fr.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clean, err := Parse(context.Background(), raw, Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(clean.Items) != 20 || len(clean.Notes) != 0 {
+		t.Fatalf("the clean capture gives %d items and notes %q; want 20 and none", len(clean.Items), clean.Notes)
+	}
+	last := bytes.LastIndex(raw, []byte("<title>"))
+	broken := append(append(append([]byte{}, raw[:last+len("<title>")]...), "&#x1F;"...), raw[last+len("<title>"):]...)
+	f, err := Parse(context.Background(), broken, Options{Now: testNow})
+	if err != nil {
+		t.Fatalf("one forbidden character reference: %v", err)
+	}
+	if len(f.Items) != 20 || f.Items[19].Title != clean.Items[19].Title {
+		t.Errorf("%d items, the 20th titled %q; want 20, the last %q", len(f.Items), f.Items[19].Title, clean.Items[19].Title)
+	}
+	if want := []string{"1 character that XML 1.0 forbids was dropped"}; strings.Join(f.Notes, "|") != strings.Join(want, "|") {
+		t.Errorf("notes %q, want %q", f.Notes, want)
 	}
 }
 

@@ -77,6 +77,26 @@ func TestParseFeedWithForbiddenCharacterReference(t *testing.T) {
 	}
 }
 
+// The eight-bytes-at-a-time scan finds every C0 control at every offset,
+// and takes TAB, LF, CR and the bytes just above the range for text.
+func TestHasC0Control(t *testing.T) {
+	for n := 0; n <= 19; n++ {
+		for at := 0; at < n; at++ {
+			for c := byte(0); c <= 0x21; c++ {
+				b := bytes.Repeat([]byte("a"), n)
+				b[at] = c
+				want := c < 0x20 && c != '\t' && c != '\n' && c != '\r'
+				if got := hasC0Control(b); got != want {
+					t.Fatalf("hasC0Control(%q) = %v, want %v", b, got, want)
+				}
+			}
+		}
+	}
+	if !hasC0Control([]byte("\xff\xfe\x80\x9f\xc0\xe0\xa0\x1f")) || hasC0Control([]byte("\xff\xfe\x80\x9f\xc0\xe0\xa0\x20")) {
+		t.Error("high bytes confuse the scan")
+	}
+}
+
 func FuzzDropForbiddenXMLChars(f *testing.F) {
 	for _, s := range []string{"<t>&#x1F;</t>", "&#0;&#xD800;&#65534;", "a\x00\xff\uFFFE", "&#9;&#xA;ok", "&#x110000;", "&#1&#2;"} {
 		f.Add([]byte(s))

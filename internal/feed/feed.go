@@ -415,8 +415,14 @@ func normalise(ctx context.Context, gf *gofeed.Feed, opt Options) (*Feed, error)
 // entry is a normalised item with what tells it from its neighbours.
 type entry struct {
 	Item
-	identified bool   // it has an id or a link of its own
-	key        string // its content, for telling entries that share an id apart
+	identified         bool // it has an id or a link of its own
+	published, updated string
+}
+
+// key is the entry's content, for telling entries that share an id apart;
+// built only for those, since it copies the whole text.
+func (e entry) key() string {
+	return strings.Join([]string{e.Title, e.URL, e.published, e.updated, e.Summary, e.ContentHTML}, "\x00")
 }
 
 // uniqueGUIDs gives every entry its own GUID. Entries sharing one (a
@@ -428,23 +434,32 @@ type entry struct {
 // with nothing of their own are told apart by their rank.
 func uniqueGUIDs(entries []entry) []Item {
 	shared := make(map[string]int, len(entries))
+	clash := false
 	for _, e := range entries {
 		shared[e.GUID]++
+		clash = clash || shared[e.GUID] > 1
 	}
 	items := make([]Item, 0, len(entries))
+	if !clash {
+		for _, e := range entries {
+			items = append(items, e.Item)
+		}
+		return items
+	}
 	used := make(map[string]bool, len(entries))
 	listed := map[string]bool{}
 	for _, e := range entries {
 		it := e.Item
 		if shared[it.GUID] > 1 {
+			key := e.key()
 			if e.identified {
-				repeat := it.GUID + "\x00" + e.key
+				repeat := it.GUID + "\x00" + key
 				if listed[repeat] {
 					continue
 				}
 				listed[repeat] = true
 			}
-			sum := sha256.Sum256([]byte(e.key))
+			sum := sha256.Sum256([]byte(key))
 			it.GUID += "#" + hex.EncodeToString(sum[:8])
 		}
 		for n, base := 2, it.GUID; used[it.GUID]; n++ {
@@ -566,8 +581,7 @@ func normaliseItem(san *sanitize.Sanitizer, gi *gofeed.Item, base, feedLang stri
 	}
 	it.Images = images(san, gi, base, body)
 	it.Categories = categories(san, gi.Categories)
-	key := strings.Join([]string{it.Title, it.URL, gi.Published, gi.Updated, it.Summary, it.ContentHTML}, "\x00")
-	return entry{Item: it, identified: identified, key: key}
+	return entry{Item: it, identified: identified, published: gi.Published, updated: gi.Updated}
 }
 
 func itemLink(gi *gofeed.Item, base string) string {

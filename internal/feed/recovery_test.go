@@ -68,11 +68,12 @@ func readFeedparserCounts(t *testing.T) []feedparserCount {
 // and feedparser, over one folder of the corpus.
 type recoveryTally struct {
 	files, revueFeeds, fpFeeds, revueItems, fpItems int
+	showable                                        int // Revue's items with something to show
 }
 
 func (r recoveryTally) String() string {
-	return fmt.Sprintf("%3d files: feeds with items Revue %3d / feedparser %3d; items Revue %5d / feedparser %5d",
-		r.files, r.revueFeeds, r.fpFeeds, r.revueItems, r.fpItems)
+	return fmt.Sprintf("%3d files: feeds with items Revue %3d / feedparser %3d; items Revue %5d (%5d showable) / feedparser %5d",
+		r.files, r.revueFeeds, r.fpFeeds, r.revueItems, r.showable, r.fpItems)
 }
 
 // TestRecoveryAgainstFeedparser reads the real-world and ill-formed feeds of
@@ -98,9 +99,14 @@ func TestRecoveryAgainstFeedparser(t *testing.T) {
 			t.Errorf("%s: %v", row.path, perr)
 			continue
 		}
-		items := 0
+		items, showable := 0, 0
 		if perr == nil {
 			items = len(f.Items)
+			for _, it := range f.Items {
+				if it.Showable() {
+					showable++
+				}
+			}
 		}
 		folder := row.path
 		for _, top := range []string{"real-maghreb", "real", "feedparser/illformed"} {
@@ -117,6 +123,7 @@ func TestRecoveryAgainstFeedparser(t *testing.T) {
 		for _, tl := range []*recoveryTally{tally, &total} {
 			tl.files++
 			tl.revueItems += items
+			tl.showable += showable
 			tl.fpItems += row.entries
 			if items > 0 {
 				tl.revueFeeds++

@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
 	ext "github.com/mmcdole/gofeed/extensions"
 	"github.com/mmcdole/gofeed/rss"
 
@@ -35,34 +36,44 @@ type Feed struct {
 	SiteURL string
 	Lang    string
 	TTL     time.Duration // RSS <ttl>; zero when absent
-	// Updated is the channel's own date (lastBuildDate, pubDate, updated);
-	// zero when absent.
+	// Updated is the feed's own date: RSS lastBuildDate, else the channel's
+	// pubDate, Atom's feed updated, else the channel's dc:date. Zero when
+	// absent, unreadable or later than Now+MaxFuture.
 	Updated time.Time
 	Items   []Item
-	// Notes are words about repairs or a partial read; empty for a clean
-	// document.
+	// Notes are one English sentence per repair or partial read, for an
+	// operator reading a source's health ("the feed ends before its end: 1
+	// item kept"). A clean document has none.
 	Notes []string
 }
 
 // Item is one normalised feed entry.
 type Item struct {
-	GUID         string // the feed's id; else the canonical link; never empty
+	GUID         string // the feed's id; else the canonical link; never empty, unique within one Parse
 	URL          string // absolute link to the article
 	CanonicalURL string
-	Title        string // plain text
+	Title        string // plain text; from the text when the entry has no title
 	Summary      string // plain text, at most about SummaryMax characters
 	ContentHTML  string // sanitized HTML, absolute URLs
 	Author       string
 	Lang         string
-	PublishedAt  time.Time
-	Updated      time.Time
-	Images       []string // absolute, de-duplicated, lead image first
-	Categories   []string
+	// PublishedAt and Updated are the entry's own dates; zero when it has
+	// none that can be read or gives one later than Now+MaxFuture.
+	PublishedAt time.Time
+	Updated     time.Time
+	Images      []string // absolute, de-duplicated, lead image first
+	Categories  []string
+}
+
+// Showable reports whether the entry has anything to show: a title, a
+// link, text or an image. Parse returns every entry; a reader keeps these.
+func (it Item) Showable() bool {
+	return it.Title != "" || it.URL != "" || it.Summary != "" || len(it.Images) > 0
 }
 
 // Options tune Parse.
 type Options struct {
-	Now       time.Time     // the time of the fetch; dates missing or too far ahead become Now
+	Now       time.Time     // the time of the fetch; dates later than Now+MaxFuture are dropped
 	FeedURL   string        // the URL the feed was fetched from, the last base for relative links
 	MaxFuture time.Duration // how far ahead of Now a date may be; 0 means DefaultMaxFuture
 	// Sanitizer is reused when set; building the policy costs more than
@@ -72,10 +83,6 @@ type Options struct {
 	// hint for detecting each item's language than the feed's header,
 	// which CMS defaults and scrapers often get wrong.
 	Lang string
-
-	// keepUntitled keeps items with neither link nor title, so that the
-	// feedparser conformance test can check the other fields' mapping.
-	keepUntitled bool
 }
 
 // DefaultMaxFuture allows for clock skew and time zones written wrong.
@@ -100,11 +107,10 @@ var wordpressFooter = regexp.MustCompile(`(?s)\s*The post .{1,400}? appeared fir
 // the excerpt (feeds that flatten it).
 var wordpressFooterHTML = regexp.MustCompile(`(\s*<p>\s*The post (?:[^<]|<a [^>]*>|</a>){1,1000}? appeared first on (?:[^<]|<a [^>]*>|</a>){1,800}?</p>|\s*The post [^<]{1,400}? appeared first on [^<]{1,200})\s*$`)
 
-// unclosedRoot matches a document whose root end tag lacks its ">".
-var unclosedRoot = regexp.MustCompile(`(?i)</(rss|feed|rdf:rdf)$`)
-
 // Parse parses a feed. data must already be UTF-8 (see charset.ToUTF8).
-// Items with neither link nor title are dropped.
+// It returns every entry of the document (see Item.Showable). XML that
+// gofeed cannot read whole is read leniently (see repairXML) and what was
+// repaired is said in Feed.Notes.
 func Parse(ctx context.Context, data []byte, opt Options) (*Feed, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("parsing feed: %w", err)
@@ -124,50 +130,205 @@ func Parse(ctx context.Context, data []byte, opt Options) (*Feed, error) {
 	}
 	p := gofeed.NewParser()
 	p.KeepOriginalFeed = true
-	gf, err := p.Parse(bytes.NewReader(data))
-	if err != nil && unclosedRoot.Match(trimmed) {
-		// A document cut one byte short ("</rss") is whole but for one
-		// character; worth a second try.
-		fixed := append(trimmed[:len(trimmed):len(trimmed)], '>')
-		if gf, err = p.Parse(bytes.NewReader(fixed)); err == nil {
-			trimmed = fixed
+	if trimmed[0] != '<' {
+		gf, err := p.Parse(bytes.NewReader(trimmed))
+		if err != nil {
+			return nil, describeParseError(err, trimmed)
+		}
+		return normalise(ctx, gf, opt)
+	}
+
+	var notes []string
+	doc, dropped := dropForbiddenXMLChars(trimmed)
+	if dropped > 0 {
+		notes = append(notes, countSentence(dropped, "character that XML 1.0 forbids was dropped", "characters that XML 1.0 forbids were dropped"))
+	}
+	gf, repaired, whole, err := parseXML(ctx, p, doc)
+	if err != nil {
+		return nil, err
+	}
+	f, err := normalise(ctx, gf, opt)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case repaired != nil:
+		notes = append(notes, repairNotes(*repaired, len(f.Items))...)
+	case !whole:
+		// gofeed read it and the repair could not: the cut is worth a
+		// word all the same.
+		notes = append(notes, "the feed ends before its end: "+countSentence(len(f.Items), "item kept", "items kept"))
+	}
+	f.Notes = notes
+	return f, nil
+}
+
+// parseXML reads an XML feed with gofeed, and again from repairXML's
+// output when gofeed fails, the document lacks its root end tag, or gofeed
+// read fewer entries than the document has start tags for (it reads on
+// through some breakage without a word, losing the entries after it).
+// repaired is nil when gofeed's own reading was kept.
+func parseXML(ctx context.Context, p *gofeed.Parser, doc []byte) (gf *gofeed.Feed, repaired *repairReport, whole bool, err error) {
+	gf, err = p.Parse(bytes.NewReader(doc))
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, nil, false, fmt.Errorf("parsing feed: %w", cerr)
+	}
+	whole = hasRootEndTag(doc)
+	if err == nil && whole && len(gf.Items) >= countEntryTags(doc) {
+		return gf, nil, true, nil
+	}
+	fixed, rep, rerr := repairXML(ctx, doc)
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, nil, false, fmt.Errorf("parsing feed: %w", cerr)
+	}
+	if rerr == nil {
+		if gf2, err2 := p.Parse(bytes.NewReader(fixed)); err2 == nil && (err != nil || !whole || withContent(gf2) > withContent(gf)) {
+			if err != nil && rep.problem == "" && !rep.truncated && rep.wrapper == "" && !rep.entryDocument {
+				// The repair mended something gofeed stopped at without a
+				// word of its own (an entity, a declaration): gofeed's words.
+				var syn *xml.SyntaxError
+				if errors.As(err, &syn) {
+					rep.problem, rep.problemLine = syn.Msg, syn.Line
+				} else {
+					rep.problem = err.Error()
+				}
+			}
+			return gf2, &rep, whole, nil
 		}
 	}
 	if err != nil {
-		if whole := closeTruncated(trimmed); whole != nil {
-			if gf2, err2 := p.Parse(bytes.NewReader(whole)); err2 == nil && len(gf2.Items) > 0 {
-				return normalise(ctx, gf2, opt)
-			}
-		}
-		return nil, describeParseError(err, trimmed)
+		return nil, nil, false, describeParseError(err, doc)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("parsing feed: %w", err)
-	}
-	return normalise(ctx, gf, opt)
+	return gf, nil, whole, nil
 }
 
-// closeTruncated returns the document cut after its last whole item and
-// closed, or nil: a download that stopped half-way still holds whole items,
-// and gofeed rejects the document outright.
-func closeTruncated(doc []byte) []byte {
-	if doc[0] != '<' {
-		return nil
+// withContent counts the entries of a gofeed result that have something of
+// their own: a repair that adds only empty entries (a feed nesting an empty
+// <item/> in each item) is no better than gofeed's reading.
+func withContent(gf *gofeed.Feed) int {
+	n := 0
+	for _, it := range gf.Items {
+		if it != nil && (it.Title != "" || it.Link != "" || it.Description != "" || it.Content != "" || len(it.Enclosures) > 0) {
+			n++
+		}
 	}
-	end := max(bytes.LastIndex(doc, []byte("</item>"))+len("</item>"), bytes.LastIndex(doc, []byte("</entry>"))+len("</entry>"))
-	if end <= len("</entry>") {
-		return nil
+	return n
+}
+
+// repairNotes words a repair for an operator.
+func repairNotes(rep repairReport, items int) []string {
+	kept := countSentence(items, "item kept", "items kept")
+	var notes []string
+	if rep.wrapper != "" {
+		notes = append(notes, fmt.Sprintf("the feed is inside an <%s> element; its <%s> was read: %s", rep.wrapper, rep.root, kept))
 	}
-	head := bytes.ToLower(doc[:min(len(doc), 4096)])
-	closing := "</channel></rss>"
-	switch {
-	case bytes.Contains(head, []byte("<feed")):
-		closing = "</feed>"
-	case bytes.Contains(head, []byte("<rdf:rdf")):
-		closing = "</rdf:RDF>"
+	if rep.problem != "" {
+		where := ""
+		if rep.problemLine > 0 {
+			where = fmt.Sprintf(" at line %d", rep.problemLine)
+		}
+		notes = append(notes, fmt.Sprintf("malformed XML%s (%s) was read leniently: %s", where, rep.problem, kept))
 	}
-	whole := make([]byte, 0, end+len(closing))
-	return append(append(whole, doc[:end]...), closing...)
+	if rep.truncated {
+		if rep.unfinished {
+			notes = append(notes, "the feed ends before its end, inside an entry: "+countSentence(items-1, "whole item kept", "whole items kept"))
+		} else {
+			notes = append(notes, "the feed ends before its end: "+kept)
+		}
+	}
+	return notes
+}
+
+// countSentence is "1 item kept" or "3 items kept".
+func countSentence(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// hasRootEndTag reports whether an XML document ends its root element.
+// gofeed reads a document whose root is closed by some other end tag
+// ("</channel></html>") without complaint, so a missing root end tag is
+// the sign that the rest of the feed may be lost. Comments and text after
+// the end tag (cache plugins, PHP warnings) are allowed; case is not
+// minded ("</RSS>"), as lenient readers do not mind it.
+func hasRootEndTag(doc []byte) bool {
+	root := []byte(rootElementName(doc))
+	if len(root) == 0 {
+		return false
+	}
+	for tail := doc; ; {
+		i := bytes.LastIndex(tail, []byte("</"))
+		if i < 0 {
+			return false
+		}
+		name := tail[i+2:]
+		if len(name) >= len(root) && bytes.EqualFold(name[:len(root)], root) {
+			rest := bytes.TrimLeft(name[len(root):], " \t\r\n")
+			if len(rest) > 0 && rest[0] == '>' {
+				return true
+			}
+		}
+		tail = tail[:i]
+	}
+}
+
+// rootElementName is the name of the first element of an XML document,
+// prefix included ("rss", "rdf:RDF"), or "".
+func rootElementName(doc []byte) string {
+	for i := 0; i < len(doc); {
+		j := bytes.IndexByte(doc[i:], '<')
+		if j < 0 || i+j+1 >= len(doc) {
+			return ""
+		}
+		i += j + 1
+		switch {
+		case bytes.HasPrefix(doc[i:], []byte("!--")):
+			k := bytes.Index(doc[i:], []byte("-->"))
+			if k < 0 {
+				return ""
+			}
+			i += k
+			continue
+		case doc[i] == '?' || doc[i] == '!':
+			continue
+		}
+		end := i
+		for end < len(doc) && !strings.ContainsRune(" \t\r\n/>", rune(doc[end])) {
+			end++
+		}
+		return string(doc[i:end])
+	}
+	return ""
+}
+
+// countEntryTags counts the <item> and <entry> start tags of a document.
+func countEntryTags(doc []byte) int {
+	n := 0
+	for i := 0; ; {
+		j := bytes.IndexByte(doc[i:], '<')
+		if j < 0 {
+			return n
+		}
+		i += j + 1
+		rest := doc[i:]
+		var name int
+		switch {
+		case bytes.HasPrefix(rest, []byte("item")):
+			name = len("item")
+		case bytes.HasPrefix(rest, []byte("entry")):
+			name = len("entry")
+		default:
+			continue
+		}
+		if len(rest) > name {
+			switch rest[name] {
+			case '>', ' ', '\t', '\r', '\n', '/':
+				n++
+			}
+		}
+	}
 }
 
 func looksLikeHTML(doc []byte) bool {
@@ -234,7 +395,8 @@ func normalise(ctx context.Context, gf *gofeed.Feed, opt Options) (*Feed, error)
 			f.TTL = time.Duration(minutes) * time.Minute
 		}
 	}
-	seen := map[string]bool{}
+	f.Updated = feedDate(gf, opt.Now.Add(opt.MaxFuture))
+	entries := make([]entry, 0, len(gf.Items))
 	for i, gi := range gf.Items {
 		if i%64 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -244,17 +406,95 @@ func normalise(ctx context.Context, gf *gofeed.Feed, opt Options) (*Feed, error)
 		if gi == nil {
 			continue
 		}
-		it, ok := normaliseItem(san, gi, base, f.Lang, opt)
-		if !ok {
-			continue
-		}
-		if seen[it.GUID] {
-			continue // a feed listing one entry twice
-		}
-		seen[it.GUID] = true
-		f.Items = append(f.Items, it)
+		entries = append(entries, normaliseItem(san, gi, base, f.Lang, opt))
 	}
+	f.Items = uniqueGUIDs(entries)
 	return f, nil
+}
+
+// entry is a normalised item with what tells it from its neighbours.
+type entry struct {
+	Item
+	identified         bool // it has an id or a link of its own
+	published, updated string
+}
+
+// key is the entry's content, for telling entries that share an id apart;
+// built only for those, since it copies the whole text.
+func (e entry) key() string {
+	return strings.Join([]string{e.Title, e.URL, e.published, e.updated, e.Summary, e.ContentHTML}, "\x00")
+}
+
+// uniqueGUIDs gives every entry its own GUID. Entries sharing one (a
+// podcast whose items all link to the show's page, a CMS repeating one
+// guid) get the shared id followed by a hash of their content: every
+// member of the group, not only the second, so the id stays the same from
+// one fetch to the next whichever comes first. An entry repeating another
+// one whole is the same article listed twice and is dropped; bare entries
+// with nothing of their own are told apart by their rank.
+func uniqueGUIDs(entries []entry) []Item {
+	shared := make(map[string]int, len(entries))
+	clash := false
+	for _, e := range entries {
+		shared[e.GUID]++
+		clash = clash || shared[e.GUID] > 1
+	}
+	items := make([]Item, 0, len(entries))
+	if !clash {
+		for _, e := range entries {
+			items = append(items, e.Item)
+		}
+		return items
+	}
+	used := make(map[string]bool, len(entries))
+	listed := map[string]bool{}
+	for _, e := range entries {
+		it := e.Item
+		if shared[it.GUID] > 1 {
+			key := e.key()
+			if e.identified {
+				repeat := it.GUID + "\x00" + key
+				if listed[repeat] {
+					continue
+				}
+				listed[repeat] = true
+			}
+			sum := sha256.Sum256([]byte(key))
+			it.GUID += "#" + hex.EncodeToString(sum[:8])
+		}
+		for n, base := 2, it.GUID; used[it.GUID]; n++ {
+			it.GUID = base + "#" + strconv.Itoa(n)
+		}
+		used[it.GUID] = true
+		items = append(items, it)
+	}
+	return items
+}
+
+// feedDate is the channel's own date (see Feed.Updated); zero when it has
+// none or one later than limit.
+func feedDate(gf *gofeed.Feed, limit time.Time) time.Time {
+	var t time.Time
+	switch orig := gf.OriginalFeed().(type) {
+	case *rss.Feed:
+		t = itemDate(orig.LastBuildDateParsed, orig.LastBuildDate)
+		if t.IsZero() {
+			t = itemDate(orig.PubDateParsed, orig.PubDate)
+		}
+		if t.IsZero() && orig.DublinCoreExt != nil {
+			for _, raw := range orig.DublinCoreExt.Date {
+				if t = itemDate(nil, raw); !t.IsZero() {
+					break
+				}
+			}
+		}
+	case *atom.Feed:
+		t = itemDate(orig.UpdatedParsed, orig.Updated)
+	}
+	if t.After(limit) {
+		return time.Time{}
+	}
+	return t
 }
 
 // stripFooter removes a WordPress footer with re, after a cheap check:
@@ -267,7 +507,7 @@ func stripFooter(re *regexp.Regexp, s string) string {
 	return re.ReplaceAllString(s, "")
 }
 
-func normaliseItem(san *sanitize.Sanitizer, gi *gofeed.Item, base, feedLang string, opt Options) (Item, bool) {
+func normaliseItem(san *sanitize.Sanitizer, gi *gofeed.Item, base, feedLang string, opt Options) entry {
 	var it Item
 	it.URL = itemLink(gi, base)
 	if it.URL != "" {
@@ -288,13 +528,11 @@ func normaliseItem(san *sanitize.Sanitizer, gi *gofeed.Item, base, feedLang stri
 	}
 	it.Summary = truncate(stripFooter(wordpressFooter, san.Text(summarySource)), SummaryMax)
 
-	if it.Title == "" && it.URL == "" && !opt.keepUntitled {
-		return it, false
-	}
 	if it.Title == "" {
 		it.Title = truncate(it.Summary, 120)
 	}
 	it.GUID = strings.TrimSpace(gi.GUID)
+	identified := it.GUID != "" || it.URL != ""
 	if it.GUID == "" {
 		it.GUID = it.CanonicalURL
 	}
@@ -332,22 +570,18 @@ func normaliseItem(san *sanitize.Sanitizer, gi *gofeed.Item, base, feedLang stri
 	if it.PublishedAt.IsZero() {
 		it.PublishedAt = it.Updated
 	}
+	// A date too far ahead is a wrong one, not a promise: the item has
+	// none, and the caller dates it from what it knows.
 	limit := opt.Now.Add(opt.MaxFuture)
-	if it.PublishedAt.IsZero() || it.PublishedAt.After(limit) {
-		it.PublishedAt = opt.Now
+	if it.PublishedAt.After(limit) {
+		it.PublishedAt = time.Time{}
 	}
 	if it.Updated.After(limit) {
-		it.Updated = opt.Now
+		it.Updated = time.Time{}
 	}
 	it.Images = images(san, gi, base, body)
 	it.Categories = categories(san, gi.Categories)
-	return it, true
-}
-
-// Showable reports whether the item has anything a reader could see: a
-// title, a link, text or an image.
-func (it Item) Showable() bool {
-	return it.Title != "" || it.URL != "" || it.Summary != "" || it.ContentHTML != "" || len(it.Images) > 0
+	return entry{Item: it, identified: identified, published: gi.Published, updated: gi.Updated}
 }
 
 func itemLink(gi *gofeed.Item, base string) string {

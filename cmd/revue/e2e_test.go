@@ -106,7 +106,8 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	out := ta.mustRun("crawl", "--once")
-	if !strings.Contains(out, "4 sources fetched, 2 failed, 20 new articles") {
+	// The broken feed is cut short: read in part, a warning, not a failure.
+	if !strings.Contains(out, "4 sources fetched, 1 failed, 20 new articles") {
 		t.Fatalf("first crawl said %q", out)
 	}
 	out = ta.mustRun("crawl", "--once", "--all")
@@ -133,8 +134,8 @@ func TestEndToEnd(t *testing.T) {
 	if s := byName["Failing"]; !strings.Contains(s["last_error"].(string), "500") || s["last_status"].(float64) != 500 {
 		t.Errorf("failing source: %v", s)
 	}
-	if s := byName["Broken"]; s["last_error"] == "" || s["consecutive_failures"].(float64) != 1 {
-		t.Errorf("broken source: %v", s)
+	if s := byName["Broken"]; !strings.Contains(s["last_error"].(string), "ends before its end") || s["consecutive_failures"].(float64) != 0 {
+		t.Errorf("broken source: %v, want the cut said and no failure counted", s)
 	}
 	if table := ta.mustRun("sources", "list"); !strings.Contains(table, "Hespress") || !strings.Contains(table, "failing") {
 		t.Errorf("sources list table:\n%s", table)

@@ -138,8 +138,8 @@ func fetchAndParse(ctx context.Context, c *Crawler, f *fetch.Client, url string)
 	}
 	articles, _ := articlesFrom(parsed, revue.Source{FeedURL: url}, resp.LastModified, time.Now())
 	for i, a := range articles {
-		if a.GUID == "" || a.PublishedAt.IsZero() || a.Title == "" {
-			return 0, fmt.Errorf("normalise: article %d lacks a GUID, a date or a title", i), nil
+		if a.GUID == "" || a.PublishedAt.IsZero() || (a.Title == "" && len(a.Images) == 0) {
+			return 0, fmt.Errorf("normalise: article %d lacks a GUID, a date, or both a title and an image", i), nil
 		}
 	}
 	return len(articles), nil, nil

@@ -488,14 +488,14 @@ func articlesFrom(f *feed.Feed, src revue.Source, lastModified string, fetched t
 	articles := make([]revue.Article, 0, len(f.Items))
 	hidden := 0
 	for i, it := range f.Items {
+		if it.Cut {
+			continue // the feed's notes say so; the next fetch brings it whole
+		}
 		if !it.Showable() {
 			hidden++
 			continue
 		}
-		title := it.Title
-		if title == "" {
-			title = firstWords(it.Summary, 12)
-		}
+		title := cmp.Or(it.Title, firstWords(it.Summary, 12), it.URL)
 		a := revue.Article{
 			SourceID:      src.ID,
 			GUID:          it.GUID,

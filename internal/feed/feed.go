@@ -63,6 +63,11 @@ type Item struct {
 	Updated     time.Time
 	Images      []string // absolute, de-duplicated, lead image first
 	Categories  []string
+	// Cut is set on the entry the document ended inside: only its completed
+	// elements were read. A crawler leaves it for the next fetch, which
+	// brings it whole; stored now, it would be known by its GUID then and
+	// its text lost for good.
+	Cut bool
 }
 
 // Showable reports whether the entry has anything to show: a title, a
@@ -154,6 +159,9 @@ func Parse(ctx context.Context, data []byte, opt Options) (*Feed, error) {
 	switch {
 	case repaired != nil:
 		notes = append(notes, repairNotes(*repaired, len(f.Items))...)
+		if repaired.unfinished && len(f.Items) > 0 {
+			f.Items[len(f.Items)-1].Cut = true
+		}
 	case !whole:
 		// gofeed read it and the repair could not: the cut is worth a
 		// word all the same.

@@ -260,3 +260,31 @@ func wellFormed(doc []byte) error {
 		}
 	}
 }
+
+// The entry a document ended inside is marked, so a crawler can leave it
+// for the next fetch; the whole ones before it are not.
+func TestCutEntryIsMarked(t *testing.T) {
+	doc := `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>` +
+		`<item><title>a</title><link>http://x.example/a</link></item>` +
+		`<item><title>b</title><link>http://x.example/b</link><description>half a sen`
+	f, err := Parse(context.Background(), []byte(doc), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Items) != 2 || f.Items[0].Cut || !f.Items[1].Cut {
+		var cuts []bool
+		for _, it := range f.Items {
+			cuts = append(cuts, it.Cut)
+		}
+		t.Errorf("%d items, cut flags %v; want the second only", len(f.Items), cuts)
+	}
+	whole, err := Parse(context.Background(), []byte(doc[:strings.LastIndex(doc, "<item>")]), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range whole.Items {
+		if it.Cut {
+			t.Errorf("%q is marked cut in a document cut between items", it.Title)
+		}
+	}
+}

@@ -34,6 +34,11 @@ type Source struct {
 	Section string // slug
 	Region  string // region slug from the gazetteer, or empty
 	Enabled bool
+	// Rules are CSS selectors for article pages the extractor gets wrong.
+	Rules ExtractRules
+	// Republish is how much of this source's articles the portal shows:
+	// RepublishFull, RepublishExcerpt, or "" for the portal's default.
+	Republish string
 
 	// Crawl state, written only through Store.RecordFetch.
 	ETag         string
@@ -57,6 +62,39 @@ type Source struct {
 	Articles int64
 }
 
+// ExtractRules are a source's own selectors for its article pages: Body
+// picks the main text, Drop removes elements from it. Zero: the extractor
+// decides alone.
+type ExtractRules struct {
+	Body string
+	Drop []string
+}
+
+// IsZero reports whether r sets nothing.
+func (r ExtractRules) IsZero() bool { return r.Body == "" && len(r.Drop) == 0 }
+
+// How much of an article the portal republishes.
+const (
+	RepublishFull    = "full"    // the whole text, with the link to the original
+	RepublishExcerpt = "excerpt" // the first paragraphs, with the link
+	RepublishTitle   = "title"   // the headline and the link only
+)
+
+// PageState is where fetching an article's own page stands.
+type PageState string
+
+const (
+	// PageNone: the page was never asked for; the feed's text is the text.
+	PageNone PageState = ""
+	// PagePending: the feed's text is short; the page is to be fetched.
+	PagePending PageState = "pending"
+	// PageDone: the page's text replaced the feed's.
+	PageDone PageState = "done"
+	// PageFailed: the page gave nothing after every attempt; the feed's
+	// text stays, and PageError says why.
+	PageFailed PageState = "failed"
+)
+
 // ImageStatus says whether an image may be shown.
 type ImageStatus string
 
@@ -72,6 +110,10 @@ type Image struct {
 	URL     string // the original, absolute URL
 	Status  ImageStatus
 	Reports int // distinct reporters so far
+	// What the page or feed says of it, when it does: alternative text and
+	// size. Kept from the first article that gave them.
+	Alt           string
+	Width, Height int
 }
 
 // Article is one stored news item.
@@ -90,12 +132,22 @@ type Article struct {
 	Title        string // plain text
 	Summary      string // plain text
 	ContentHTML  string // sanitized HTML
+	// Text is the article's whole text, plain, when its page was read
+	// (Page == PageDone); empty otherwise.
+	Text string
 	Byline       string
 	Lang         string
 	Section      string
 	Regions      []string
 	StoryID      int64
 	PublishedAt  time.Time
+	// Page is where fetching the article's own page stands; PageError says
+	// why it gave nothing (kept after a success too, from earlier tries).
+	Page      PageState
+	PageError string
+	// Robots is what the page's <meta name="robots"> forbids Revue to show:
+	// RepublishExcerpt (noarchive), RepublishTitle (nosnippet), or "".
+	Robots string
 	// DateEstimated is set when the feed gave the item no date and
 	// PublishedAt was estimated on a source's first crawl (from the
 	// channel's date, the HTTP Last-Modified or neighbouring items): such
@@ -187,6 +239,38 @@ type FetchLogEntry struct {
 	ItemsNew   int
 }
 
+// PageJob is an article whose own page is to be fetched and read.
+type PageJob struct {
+	ArticleID int64
+	SourceID  int64
+	URL       string
+	Attempts  int // attempts before this one
+	Rules     ExtractRules
+}
+
+// PageOutcome is what fetching and reading an article's page did, recorded
+// by Store.RecordPage.
+type PageOutcome struct {
+	ArticleID int64
+	Worker    string // the lease holder; RecordPage releases that lease
+	At        time.Time
+	// Err is why nothing was taken from the page (refused, 404, robots.txt,
+	// no article found); empty on success.
+	Err string
+	// RetryAt is when to try again after Err; zero gives up: the article
+	// keeps its feed's text for good.
+	RetryAt time.Time
+
+	// On success, what replaces or completes the feed's fields. Empty
+	// fields leave the article's as they are.
+	ContentHTML string // sanitized
+	Text        string
+	Byline      string
+	Lang        string
+	Images      []Image // the page's, lead first; added after the feed's
+	Robots      string  // see Article.Robots
+}
+
 // ClaimRequest asks Store.ClaimDueSources for sources to fetch.
 type ClaimRequest struct {
 	Worker string // the lease holder, unique per process
@@ -245,6 +329,14 @@ type Store interface {
 	// once; its schedule is unchanged. Releasing a lease worker does not
 	// hold does nothing.
 	ReleaseLease(ctx context.Context, worker string, sourceID int64) error
+
+	// ClaimPages leases up to limit articles whose page is due to be
+	// fetched (PagePending, retry time reached, lease free or expired), the
+	// most recently published first: today's news before yesterday's.
+	ClaimPages(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int) ([]PageJob, error)
+	// RecordPage writes what reading an article's page gave, or why it
+	// gave nothing, and releases worker's lease.
+	RecordPage(ctx context.Context, o PageOutcome) error
 
 	// HostCrawlDelay is the robots.txt Crawl-delay last seen for host
 	// (HostOf form), 0 when none; shared by every worker and kept across

@@ -26,8 +26,8 @@ const articlesChannel = "revue_articles"
 // covers both. The ID is drawn beforehand so story_id starts as the
 // article's own ID.
 const insertArticle = `INSERT INTO articles (id, story_id, source_id, guid, url, canonical_url,
-		title, summary, content_html, byline, lang, section, published_at, date_estimated, fetched_at)
-	VALUES ($1, $1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		title, summary, content_html, text, byline, lang, section, published_at, date_estimated, fetched_at)
+	VALUES ($1, $1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 	ON CONFLICT DO NOTHING
 	RETURNING id`
 
@@ -240,6 +240,10 @@ func saveArticles(ctx context.Context, tx pgx.Tx, sourceID int64, articles []rev
 		}
 		a.ID, a.StoryID, a.SourceID, a.SourceName = ids[i], ids[i], sourceID, plan.sourceName
 		a.PublishedAt, a.FetchedAt = micro(a.PublishedAt), now
+		a.PageError, a.Robots = "", ""
+		if a.Page != revue.PagePending {
+			a.Page = revue.PageNone // only the page's reading sets the others
+		}
 		a.Regions = uniqueRegions(a.Regions)
 		saved = append(saved, a)
 		for _, w := range plan.creditTo[i] {
@@ -272,7 +276,7 @@ func insertArticles(ctx context.Context, tx pgx.Tx, sourceID int64, fresh []revu
 	for _, i := range order {
 		a := fresh[i]
 		batch.Queue(insertArticle, ids[i], sourceID, a.GUID, a.URL, a.CanonicalURL, a.Title, a.Summary,
-			a.ContentHTML, a.Byline, a.Lang, a.Section, micro(a.PublishedAt), a.DateEstimated, now)
+			a.ContentHTML, a.Text, a.Byline, a.Lang, a.Section, micro(a.PublishedAt), a.DateEstimated, now)
 	}
 	results := tx.SendBatch(ctx, batch)
 	defer results.Close()
@@ -299,49 +303,66 @@ func insertArticles(ctx context.Context, tx pgx.Tx, sourceID int64, fresh []revu
 	return lost, nil
 }
 
+// storeImages stores the images not stored yet, one record per URL (alt
+// text and size from the first that gives them), and returns every one of
+// them as stored, by URL. DO NOTHING (rather than an upsert) takes no lock
+// on existing images, so writers sharing images never wait on each other.
+func storeImages(ctx context.Context, tx pgx.Tx, given []revue.Image) (map[string]revue.Image, error) {
+	images := map[string]revue.Image{}
+	var urls, alts []string
+	var widths, heights []int32
+	seen := map[string]bool{}
+	for _, img := range given {
+		if img.URL == "" || seen[img.URL] {
+			continue
+		}
+		seen[img.URL] = true
+		urls, alts = append(urls, img.URL), append(alts, img.Alt)
+		widths, heights = append(widths, int32(img.Width)), append(heights, int32(img.Height))
+	}
+	if len(urls) == 0 {
+		return images, nil
+	}
+	batch := &pgx.Batch{}
+	batch.Queue(`INSERT INTO images (url, alt, width, height)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[]) ORDER BY 1
+		ON CONFLICT (url) DO NOTHING`, urls, alts, widths, heights)
+	batch.Queue(`SELECT id, url, status, reports, alt, width, height FROM images WHERE url = ANY($1)`, urls)
+	results := tx.SendBatch(ctx, batch)
+	defer results.Close()
+	if _, err := results.Exec(); err != nil {
+		return nil, fmt.Errorf("storing %d images: %w", len(urls), err)
+	}
+	rows, err := results.Query()
+	for err == nil && rows.Next() {
+		var img revue.Image
+		err = rows.Scan(&img.ID, &img.URL, &img.Status, &img.Reports, &img.Alt, &img.Width, &img.Height)
+		images[img.URL] = img
+	}
+	rows.Close()
+	if err == nil {
+		err = rows.Err()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading back %d images: %w", len(urls), err)
+	}
+	if err := results.Close(); err != nil {
+		return nil, fmt.Errorf("storing images: %w", err)
+	}
+	return images, nil
+}
+
 // linkSaved stores the images, regions and credits of a saved batch and
 // notifies live readers, returning saved with its images filled.
 func linkSaved(ctx context.Context, tx pgx.Tx, saved []revue.Article, credits []revue.Credit) ([]revue.Article, error) {
-	// Round trip 4: images. DO NOTHING (rather than an upsert) takes no lock
-	// on existing images, so writers sharing images never wait on each other.
-	var urls []string
+	// Round trip 4: images.
+	var all []revue.Image
 	for _, a := range saved {
-		for _, img := range a.Images {
-			if img.URL != "" {
-				urls = append(urls, img.URL)
-			}
-		}
+		all = append(all, a.Images...)
 	}
-	slices.Sort(urls)
-	urls = slices.Compact(urls)
-	images := map[string]revue.Image{}
-	if len(urls) > 0 {
-		batch := &pgx.Batch{}
-		batch.Queue(`INSERT INTO images (url) SELECT u FROM unnest($1::text[]) AS u ORDER BY u
-			ON CONFLICT (url) DO NOTHING`, urls)
-		batch.Queue(`SELECT id, url, status, reports FROM images WHERE url = ANY($1)`, urls)
-		results := tx.SendBatch(ctx, batch)
-		if _, err := results.Exec(); err != nil {
-			results.Close()
-			return nil, fmt.Errorf("storing %d images: %w", len(urls), err)
-		}
-		rows, err := results.Query()
-		for err == nil && rows.Next() {
-			var img revue.Image
-			err = rows.Scan(&img.ID, &img.URL, &img.Status, &img.Reports)
-			images[img.URL] = img
-		}
-		rows.Close()
-		if err == nil {
-			err = rows.Err()
-		}
-		if err != nil {
-			results.Close()
-			return nil, fmt.Errorf("reading back %d images: %w", len(urls), err)
-		}
-		if err := results.Close(); err != nil {
-			return nil, fmt.Errorf("storing images: %w", err)
-		}
+	images, err := storeImages(ctx, tx, all)
+	if err != nil {
+		return nil, err
 	}
 
 	// Round trip 5: links, regions, and the notification (sent on commit).
@@ -350,6 +371,8 @@ func linkSaved(ctx context.Context, tx pgx.Tx, saved []revue.Article, credits []
 	var regionArticle []int64
 	var regionName []string
 	var regionPublished []time.Time
+	var pageArticle []int64
+	var pagePublished []time.Time
 	maxID := int64(0)
 	for i := range saved {
 		a := &saved[i]
@@ -371,6 +394,10 @@ func linkSaved(ctx context.Context, tx pgx.Tx, saved []revue.Article, credits []
 			regionName = append(regionName, region)
 			regionPublished = append(regionPublished, a.PublishedAt)
 		}
+		if a.Page == revue.PagePending {
+			pageArticle = append(pageArticle, a.ID)
+			pagePublished = append(pagePublished, a.PublishedAt)
+		}
 	}
 	batch := &pgx.Batch{}
 	if len(linkArticle) > 0 {
@@ -380,6 +407,11 @@ func linkSaved(ctx context.Context, tx pgx.Tx, saved []revue.Article, credits []
 	if len(regionArticle) > 0 {
 		batch.Queue(`INSERT INTO article_regions (article_id, region, published_at)
 			SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[])`, regionArticle, regionName, regionPublished)
+	}
+	if len(pageArticle) > 0 {
+		batch.Queue(`INSERT INTO article_pages (article_id, state, next_at, published_at)
+			SELECT id, 'pending', $3, published FROM unnest($1::bigint[], $2::timestamptz[]) AS p (id, published)`,
+			pageArticle, pagePublished, saved[0].FetchedAt)
 	}
 	if len(credits) > 0 {
 		var article, source []int64
@@ -419,10 +451,13 @@ func uniqueRegions(regions []string) []string {
 // articleColumns lists, in scanArticle's order, an article a joined with its
 // source s, its regions and its images (as JSON, in position order).
 const articleColumns = `a.id, a.source_id, s.name, a.guid, a.url, COALESCE(a.canonical_url, ''),
-	a.title, a.summary, a.content_html, a.byline, a.lang, a.section, a.story_id,
-	a.published_at, a.date_estimated, a.fetched_at,
+	a.title, a.summary, a.content_html, a.text, a.byline, a.lang, a.section, a.story_id,
+	a.published_at, a.date_estimated, a.fetched_at, a.robots,
+	COALESCE((SELECT p.state FROM article_pages p WHERE p.article_id = a.id), ''),
+	COALESCE((SELECT p.error FROM article_pages p WHERE p.article_id = a.id), ''),
 	ARRAY(SELECT r.region FROM article_regions r WHERE r.article_id = a.id ORDER BY r.region),
-	(SELECT json_agg(json_build_object('id', i.id, 'url', i.url, 'status', i.status, 'reports', i.reports)
+	(SELECT json_agg(json_build_object('id', i.id, 'url', i.url, 'status', i.status, 'reports', i.reports,
+		'alt', i.alt, 'width', i.width, 'height', i.height)
 		ORDER BY ai.position)
 	 FROM article_images ai JOIN images i ON i.id = ai.image_id WHERE ai.article_id = a.id),
 	(SELECT json_agg(json_build_object('source_id', c.source_id, 'source_name', cs.name, 'guid', c.guid,
@@ -445,14 +480,16 @@ func scanArticle(row pgx.Row) (revue.Article, error) {
 		regions            []string
 		imagesJSON         []byte
 		creditsJSON        []byte
+		pageState          string
 	)
 	err := row.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.GUID, &a.URL, &a.CanonicalURL,
-		&a.Title, &a.Summary, &a.ContentHTML, &a.Byline, &a.Lang, &a.Section, &a.StoryID,
-		&published, &a.DateEstimated, &fetched, &regions, &imagesJSON, &creditsJSON)
+		&a.Title, &a.Summary, &a.ContentHTML, &a.Text, &a.Byline, &a.Lang, &a.Section, &a.StoryID,
+		&published, &a.DateEstimated, &fetched, &a.Robots, &pageState, &a.PageError, &regions, &imagesJSON, &creditsJSON)
 	if err != nil {
 		return revue.Article{}, err
 	}
 	a.PublishedAt, a.FetchedAt = goTime(published), goTime(fetched)
+	a.Page = revue.PageState(pageState)
 	if len(regions) > 0 {
 		a.Regions = regions
 	}
@@ -628,8 +665,8 @@ func (s *Store) LatestArticleID(ctx context.Context) (int64, error) {
 // GetImage returns one image.
 func (s *Store) GetImage(ctx context.Context, id int64) (revue.Image, error) {
 	var img revue.Image
-	err := s.pool.QueryRow(ctx, "SELECT id, url, status, reports FROM images WHERE id = $1", id).
-		Scan(&img.ID, &img.URL, &img.Status, &img.Reports)
+	err := s.pool.QueryRow(ctx, "SELECT id, url, status, reports, alt, width, height FROM images WHERE id = $1", id).
+		Scan(&img.ID, &img.URL, &img.Status, &img.Reports, &img.Alt, &img.Width, &img.Height)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return revue.Image{}, fmt.Errorf("image %d: %w", id, revue.ErrNotFound)
 	}

@@ -14,6 +14,7 @@ import (
 
 // sourceColumns lists, in scanSource's order, the columns of sources as s.
 const sourceColumns = `s.id, s.name, s.feed_url, s.host, s.site_url, s.lang, s.section, s.region, s.enabled,
+	s.body_selector, s.drop_selectors, s.republish,
 	s.etag, s.last_modified, s.last_status, s.last_error, s.consecutive_failures,
 	s.last_fetch_at, s.last_success_at, s.next_fetch_at, s.interval_seconds, s.items_per_day,
 	s.created_at`
@@ -26,11 +27,14 @@ func scanSource(row pgx.Row, extra ...any) (revue.Source, error) {
 		intervalSeconds                           int64
 	)
 	dest := append([]any{&src.ID, &src.Name, &src.FeedURL, &src.Host, &src.SiteURL, &src.Lang, &src.Section,
-		&src.Region, &src.Enabled, &src.ETag, &src.LastModified, &src.LastStatus, &src.LastError,
+		&src.Region, &src.Enabled, &src.Rules.Body, &src.Rules.Drop, &src.Republish, &src.ETag, &src.LastModified, &src.LastStatus, &src.LastError,
 		&src.ConsecutiveFailures, &lastFetch, &lastSuccess, &nextFetch, &intervalSeconds,
 		&src.ItemsPerDay, &create}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return revue.Source{}, err
+	}
+	if len(src.Rules.Drop) == 0 {
+		src.Rules.Drop = nil
 	}
 	src.LastFetchAt = goTime(lastFetch)
 	src.LastSuccessAt = goTime(lastSuccess)
@@ -43,10 +47,12 @@ func scanSource(row pgx.Row, extra ...any) (revue.Source, error) {
 // AddSource stores a new source, due at now.
 func (s *Store) AddSource(ctx context.Context, src revue.Source, now time.Time) (revue.Source, error) {
 	row := s.pool.QueryRow(ctx, `INSERT INTO sources AS s
-		(name, feed_url, site_url, lang, section, region, enabled, next_fetch_at, created_at, host)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)
+		(name, feed_url, site_url, lang, section, region, enabled, next_fetch_at, created_at, host,
+		 body_selector, drop_selectors, republish)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12)
 		RETURNING `+sourceColumns,
-		src.Name, src.FeedURL, src.SiteURL, src.Lang, src.Section, src.Region, src.Enabled, micro(now), revue.HostOf(src.FeedURL))
+		src.Name, src.FeedURL, src.SiteURL, src.Lang, src.Section, src.Region, src.Enabled, micro(now), revue.HostOf(src.FeedURL),
+		src.Rules.Body, nonNil(src.Rules.Drop), src.Republish)
 	added, err := scanSource(row)
 	if pgCode(err) == codeUniqueViolation {
 		return revue.Source{}, fmt.Errorf("adding source %s: a source with this feed URL %w", src.FeedURL, revue.ErrDuplicate)
@@ -103,8 +109,10 @@ func (s *Store) ListSources(ctx context.Context) ([]revue.Source, error) {
 // UpdateSource changes the configuration fields only, never the crawl state.
 func (s *Store) UpdateSource(ctx context.Context, src revue.Source) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE sources SET name = $2, feed_url = $3, site_url = $4,
-		lang = $5, section = $6, region = $7, enabled = $8, host = $9 WHERE id = $1`,
-		src.ID, src.Name, src.FeedURL, src.SiteURL, src.Lang, src.Section, src.Region, src.Enabled, revue.HostOf(src.FeedURL))
+		lang = $5, section = $6, region = $7, enabled = $8, host = $9,
+		body_selector = $10, drop_selectors = $11, republish = $12 WHERE id = $1`,
+		src.ID, src.Name, src.FeedURL, src.SiteURL, src.Lang, src.Section, src.Region, src.Enabled, revue.HostOf(src.FeedURL),
+		src.Rules.Body, nonNil(src.Rules.Drop), src.Republish)
 	if pgCode(err) == codeUniqueViolation {
 		return fmt.Errorf("updating source %d: feed URL %s: another source %w", src.ID, src.FeedURL, revue.ErrDuplicate)
 	}
@@ -139,10 +147,7 @@ func (s *Store) ClaimDueSources(ctx context.Context, r revue.ClaimRequest) ([]re
 		return nil, nil
 	}
 	now := micro(r.Now)
-	skip := r.SkipHosts
-	if skip == nil {
-		skip = []string{}
-	}
+	skip := nonNil(r.SkipHosts)
 	rows, err := s.pool.Query(ctx, `WITH claimed AS (
 			UPDATE sources SET lease_owner = $1, lease_until = $2
 			FROM (SELECT id FROM sources
@@ -186,6 +191,14 @@ func (s *Store) ClaimDueSources(ctx context.Context, r revue.ClaimRequest) ([]re
 		return nil, fmt.Errorf("claiming due sources for %s: %w", r.Worker, err)
 	}
 	return out, nil
+}
+
+// nonNil keeps an empty list from being written as NULL.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // ReleaseLease clears worker's lease on a source, leaving its schedule.

@@ -66,6 +66,7 @@ type saveStatements struct {
 	known, findHolder, insertCredit            *sql.Stmt
 	insertArticle, setStory, insertRegion      *sql.Stmt
 	insertImage, findImage, insertArticleImage *sql.Stmt
+	insertPage                                 *sql.Stmt
 }
 
 func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStatements, error) {
@@ -80,15 +81,17 @@ func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStatements, error) {
 		{&st.insertCredit, `INSERT INTO article_credits (article_id, source_id, guid, url, seen_at)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&st.insertArticle, `INSERT INTO articles
-			(source_id, guid, url, canonical_url, title, summary, content_html, byline, lang, section,
+			(source_id, guid, url, canonical_url, title, summary, content_html, text, byline, lang, section,
 			 published_at, date_estimated, fetched_at)
-			VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING
 			RETURNING id`},
+		{&st.insertPage, `INSERT INTO article_pages (article_id, state, next_at, published_at) VALUES (?, 'pending', ?, ?)`},
 		{&st.setStory, `UPDATE articles SET story_id = id WHERE id = ?`},
 		{&st.insertRegion, `INSERT INTO article_regions (article_id, region, published_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`},
-		{&st.insertImage, `INSERT INTO images (url) VALUES (?) ON CONFLICT (url) DO NOTHING RETURNING id, status, reports`},
-		{&st.findImage, `SELECT id, status, reports FROM images WHERE url = ?`},
+		{&st.insertImage, `INSERT INTO images (url, alt, width, height) VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING
+			RETURNING id, status, reports, alt, width, height`},
+		{&st.findImage, `SELECT id, status, reports, alt, width, height FROM images WHERE url = ?`},
 		{&st.insertArticleImage, `INSERT INTO article_images (article_id, image_id, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`},
 	} {
 		stmt, err := tx.PrepareContext(ctx, p.sql)
@@ -103,7 +106,7 @@ func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStatements, error) {
 
 func (st *saveStatements) close() {
 	for _, stmt := range []*sql.Stmt{st.known, st.findHolder, st.insertCredit, st.insertArticle, st.setStory,
-		st.insertRegion, st.insertImage, st.findImage, st.insertArticleImage} {
+		st.insertRegion, st.insertImage, st.findImage, st.insertArticleImage, st.insertPage} {
 		if stmt != nil {
 			stmt.Close()
 		}
@@ -143,7 +146,7 @@ func (st *saveStatements) saveOne(ctx context.Context, sourceID int64, sourceNam
 
 	var id int64
 	err := st.insertArticle.QueryRowContext(ctx, sourceID, a.GUID, a.URL, a.CanonicalURL, a.Title, a.Summary,
-		a.ContentHTML, a.Byline, a.Lang, a.Section, micros(a.PublishedAt), a.DateEstimated, micros(now)).Scan(&id)
+		a.ContentHTML, a.Text, a.Byline, a.Lang, a.Section, micros(a.PublishedAt), a.DateEstimated, micros(now)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // already stored
 	}
@@ -155,6 +158,15 @@ func (st *saveStatements) saveOne(ctx context.Context, sourceID int64, sourceNam
 	}
 	a.ID, a.StoryID, a.SourceID, a.SourceName = id, id, sourceID, sourceName
 	a.PublishedAt, a.FetchedAt = truncate(a.PublishedAt), truncate(now)
+	a.PageError, a.Robots = "", ""
+	switch a.Page {
+	case revue.PagePending:
+		if _, err := st.insertPage.ExecContext(ctx, id, micros(now), micros(a.PublishedAt)); err != nil {
+			return fmt.Errorf("asking for the page: %w", err)
+		}
+	default:
+		a.Page = revue.PageNone // only the page's reading sets the others
+	}
 
 	regions := make([]string, 0, len(a.Regions))
 	seenRegion := make(map[string]bool, len(a.Regions))
@@ -170,43 +182,66 @@ func (st *saveStatements) saveOne(ctx context.Context, sourceID int64, sourceNam
 	}
 	a.Regions = regions
 
-	images := make([]revue.Image, 0, len(a.Images))
-	seenImage := make(map[string]bool, len(a.Images))
-	for _, img := range a.Images {
-		if img.URL == "" || seenImage[img.URL] {
-			continue
-		}
-		seenImage[img.URL] = true
-		stored := revue.Image{URL: img.URL}
-		var status string
-		err := st.insertImage.QueryRowContext(ctx, img.URL).Scan(&stored.ID, &status, &stored.Reports)
-		if errors.Is(err, sql.ErrNoRows) { // already known: reuse it as it is
-			err = st.findImage.QueryRowContext(ctx, img.URL).Scan(&stored.ID, &status, &stored.Reports)
-		}
-		if err != nil {
-			return fmt.Errorf("image %s: %w", img.URL, err)
-		}
-		stored.Status = revue.ImageStatus(status)
-		if _, err := st.insertArticleImage.ExecContext(ctx, id, stored.ID, len(images)); err != nil {
-			return fmt.Errorf("image %s: %w", img.URL, err)
-		}
-		images = append(images, stored)
+	images, err := st.linkImages(ctx, id, a.Images, 0)
+	if err != nil {
+		return err
 	}
 	a.Images = images
 	res.New = append(res.New, a)
 	return nil
 }
 
+// linkImages stores images (or finds them, by URL: one record per URL,
+// whatever its status) and links them to the article from position from
+// on, returning them as stored. An image's alt text and size are kept from
+// the first article that gave them.
+func (st *saveStatements) linkImages(ctx context.Context, articleID int64, given []revue.Image, from int) ([]revue.Image, error) {
+	images := make([]revue.Image, 0, len(given))
+	seen := make(map[string]bool, len(given))
+	for _, img := range given {
+		if img.URL == "" || seen[img.URL] {
+			continue
+		}
+		seen[img.URL] = true
+		stored := revue.Image{URL: img.URL}
+		var status string
+		err := st.insertImage.QueryRowContext(ctx, img.URL, img.Alt, img.Width, img.Height).
+			Scan(&stored.ID, &status, &stored.Reports, &stored.Alt, &stored.Width, &stored.Height)
+		if errors.Is(err, sql.ErrNoRows) { // already known: reuse it as it is
+			err = st.findImage.QueryRowContext(ctx, img.URL).
+				Scan(&stored.ID, &status, &stored.Reports, &stored.Alt, &stored.Width, &stored.Height)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("image %s: %w", img.URL, err)
+		}
+		stored.Status = revue.ImageStatus(status)
+		linked, err := st.insertArticleImage.ExecContext(ctx, articleID, stored.ID, from+len(images))
+		if err != nil {
+			return nil, fmt.Errorf("image %s: %w", img.URL, err)
+		}
+		if n, _ := linked.RowsAffected(); n == 0 {
+			continue // the article shows it already
+		}
+		images = append(images, stored)
+	}
+	return images, nil
+}
+
 // articleColumns are read by scanArticle, in this order.
 const articleColumns = `a.id, a.source_id, s.name, a.guid, a.url, COALESCE(a.canonical_url, ''), a.title, a.summary,
-	a.content_html, a.byline, a.lang, a.section, a.story_id, a.published_at, a.date_estimated, a.fetched_at`
+	a.content_html, a.text, a.byline, a.lang, a.section, a.story_id, a.published_at, a.date_estimated, a.fetched_at,
+	a.robots, COALESCE((SELECT p.state || char(31) || p.error FROM article_pages p WHERE p.article_id = a.id), '')`
 
 func scanArticle(row scanner) (revue.Article, error) {
 	var a revue.Article
 	var published, fetched sql.NullInt64
+	var page string
 	err := row.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.GUID, &a.URL, &a.CanonicalURL, &a.Title, &a.Summary,
-		&a.ContentHTML, &a.Byline, &a.Lang, &a.Section, &a.StoryID, &published, &a.DateEstimated, &fetched)
+		&a.ContentHTML, &a.Text, &a.Byline, &a.Lang, &a.Section, &a.StoryID, &published, &a.DateEstimated, &fetched,
+		&a.Robots, &page)
 	a.PublishedAt, a.FetchedAt = fromMicros(published), fromMicros(fetched)
+	state, pageErr, _ := strings.Cut(page, "\x1f")
+	a.Page, a.PageError = revue.PageState(state), pageErr
 	return a, err
 }
 
@@ -358,7 +393,7 @@ func attachDetails(ctx context.Context, tx *sql.Tx, articles []revue.Article) er
 		return fmt.Errorf("reading regions: %w", err)
 	}
 
-	rows, err = tx.QueryContext(ctx, `SELECT ai.article_id, i.id, i.url, i.status, i.reports
+	rows, err = tx.QueryContext(ctx, `SELECT ai.article_id, i.id, i.url, i.status, i.reports, i.alt, i.width, i.height
 		FROM article_images ai JOIN images i ON i.id = ai.image_id
 		WHERE ai.article_id IN (SELECT value FROM json_each(?)) ORDER BY ai.article_id, ai.position`, string(idList))
 	if err != nil {
@@ -368,7 +403,7 @@ func attachDetails(ctx context.Context, tx *sql.Tx, articles []revue.Article) er
 		var id int64
 		var img revue.Image
 		var status string
-		if err := rows.Scan(&id, &img.ID, &img.URL, &status, &img.Reports); err != nil {
+		if err := rows.Scan(&id, &img.ID, &img.URL, &status, &img.Reports, &img.Alt, &img.Width, &img.Height); err != nil {
 			rows.Close()
 			return fmt.Errorf("reading images: %w", err)
 		}
@@ -468,8 +503,8 @@ func (s *Store) LatestArticleID(ctx context.Context) (int64, error) {
 func (s *Store) GetImage(ctx context.Context, id int64) (revue.Image, error) {
 	var img revue.Image
 	var status string
-	err := s.read.QueryRowContext(ctx, `SELECT id, url, status, reports FROM images WHERE id = ?`, id).
-		Scan(&img.ID, &img.URL, &status, &img.Reports)
+	err := s.read.QueryRowContext(ctx, `SELECT id, url, status, reports, alt, width, height FROM images WHERE id = ?`, id).
+		Scan(&img.ID, &img.URL, &status, &img.Reports, &img.Alt, &img.Width, &img.Height)
 	if errors.Is(err, sql.ErrNoRows) {
 		return revue.Image{}, fmt.Errorf("image %d: %w", id, revue.ErrNotFound)
 	}

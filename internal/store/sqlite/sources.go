@@ -15,6 +15,7 @@ import (
 // sourceColumns are read by scanSource, in this order. They are not
 // qualified because SQLite's RETURNING takes no table names.
 const sourceColumns = `id, name, feed_url, host, site_url, lang, section, region, enabled,
+	body_selector, drop_selectors, republish,
 	etag, last_modified, last_status, last_error, consecutive_failures,
 	last_fetch_at, last_success_at, next_fetch_at, interval_seconds, items_per_day, created_at`
 
@@ -24,11 +25,19 @@ func scanSource(row scanner, extra ...any) (revue.Source, error) {
 	var src revue.Source
 	var lastFetch, lastSuccess, nextFetch, created sql.NullInt64
 	var intervalSeconds int64
+	var drop string
 	dest := []any{&src.ID, &src.Name, &src.FeedURL, &src.Host, &src.SiteURL, &src.Lang, &src.Section, &src.Region, &src.Enabled,
+		&src.Rules.Body, &drop, &src.Republish,
 		&src.ETag, &src.LastModified, &src.LastStatus, &src.LastError, &src.ConsecutiveFailures,
 		&lastFetch, &lastSuccess, &nextFetch, &intervalSeconds, &src.ItemsPerDay, &created}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return revue.Source{}, err
+	}
+	if err := json.Unmarshal([]byte(drop), &src.Rules.Drop); err != nil {
+		return revue.Source{}, fmt.Errorf("source %d: reading its drop selectors: %w", src.ID, err)
+	}
+	if len(src.Rules.Drop) == 0 {
+		src.Rules.Drop = nil
 	}
 	src.LastFetchAt = fromMicros(lastFetch)
 	src.LastSuccessAt = fromMicros(lastSuccess)
@@ -44,12 +53,13 @@ func (s *Store) AddSource(ctx context.Context, src revue.Source, now time.Time) 
 	var id int64
 	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO sources
-			(name, feed_url, host, site_url, lang, section, region, enabled, next_fetch_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			(name, feed_url, host, site_url, lang, section, region, enabled, body_selector, drop_selectors, republish,
+			 next_fetch_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (feed_url) DO NOTHING
 			RETURNING id`,
 			src.Name, src.FeedURL, revue.HostOf(src.FeedURL), src.SiteURL, src.Lang, src.Section, src.Region, src.Enabled,
-			micros(now), micros(now)).Scan(&id)
+			src.Rules.Body, dropJSON(src.Rules.Drop), src.Republish, micros(now), micros(now)).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errAlreadyFollowed
 		}
@@ -122,9 +132,11 @@ func (s *Store) UpdateSource(ctx context.Context, src revue.Source) error {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE sources
-			SET name = ?, feed_url = ?, host = ?, site_url = ?, lang = ?, section = ?, region = ?, enabled = ?
+			SET name = ?, feed_url = ?, host = ?, site_url = ?, lang = ?, section = ?, region = ?, enabled = ?,
+			    body_selector = ?, drop_selectors = ?, republish = ?
 			WHERE id = ?`,
-			src.Name, src.FeedURL, revue.HostOf(src.FeedURL), src.SiteURL, src.Lang, src.Section, src.Region, src.Enabled, src.ID)
+			src.Name, src.FeedURL, revue.HostOf(src.FeedURL), src.SiteURL, src.Lang, src.Section, src.Region, src.Enabled,
+			src.Rules.Body, dropJSON(src.Rules.Drop), src.Republish, src.ID)
 		if err != nil {
 			return err
 		}
@@ -225,6 +237,12 @@ func (s *Store) ClaimDueSources(ctx context.Context, r revue.ClaimRequest) ([]re
 		return a.ID < b.ID
 	})
 	return claimed, nil
+}
+
+// dropJSON encodes drop selectors for their column; never fails on strings.
+func dropJSON(drop []string) string {
+	b, _ := json.Marshal(nonNil(drop))
+	return string(b)
 }
 
 func nonNil(s []string) []string {

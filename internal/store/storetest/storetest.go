@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) revue.Store) {
 		{"Fetches", fetchTests},
 		{"Lossless", losslessTests},
 		{"Politeness", politenessTests},
+		{"Pages", pageTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

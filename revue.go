@@ -134,13 +134,13 @@ type Article struct {
 	ContentHTML  string // sanitized HTML
 	// Text is the article's whole text, plain, when its page was read
 	// (Page == PageDone); empty otherwise.
-	Text string
-	Byline       string
-	Lang         string
-	Section      string
-	Regions      []string
-	StoryID      int64
-	PublishedAt  time.Time
+	Text        string
+	Byline      string
+	Lang        string
+	Section     string
+	Regions     []string
+	StoryID     int64
+	PublishedAt time.Time
 	// Page is where fetching the article's own page stands; PageError says
 	// why it gave nothing (kept after a success too, from earlier tries).
 	Page      PageState

@@ -68,6 +68,17 @@ type Config struct {
 	Metrics   *Metrics
 	// Seed makes the schedule's jitter reproducible in tests; 0 picks one.
 	Seed uint64
+	// Pages reads the article pages of items whose feed text is short
+	// (under ShortText words); nil leaves the feed's text as it is.
+	Pages PageReader
+	// PageWorkers is how many pages are fetched at once, beside the feeds.
+	PageWorkers int
+	// ShortText is the number of words under which an item's own text is
+	// too short to stand for the article.
+	ShortText int
+	// PageRetries bounds the attempts at a page that fails for a reason
+	// that may pass (server errors, timeouts, nothing found).
+	PageRetries int
 	// SourceDone, when set, is called after each source, from the worker
 	// goroutine that fetched it (progress bars, tests).
 	SourceDone func(Result)
@@ -90,6 +101,7 @@ type Summary struct {
 	Sources  int
 	Failed   int
 	Articles int
+	Pages    int // article pages read (OnceWithPages)
 }
 
 // Crawler schedules and runs fetches. Create it with New.
@@ -102,6 +114,10 @@ type Crawler struct {
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
+
+	// pagesDue wakes the page loop when a feed brought articles whose page
+	// is wanted.
+	pagesDue chan struct{}
 }
 
 // New checks cfg and fills its defaults.
@@ -133,6 +149,15 @@ func New(cfg Config) (*Crawler, error) {
 	if cfg.StopGrace <= 0 {
 		cfg.StopGrace = 10 * time.Second
 	}
+	if cfg.PageWorkers <= 0 {
+		cfg.PageWorkers = defaultPageWorkers
+	}
+	if cfg.ShortText <= 0 {
+		cfg.ShortText = defaultShortText
+	}
+	if cfg.PageRetries <= 0 {
+		cfg.PageRetries = defaultPageRetries
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -140,7 +165,8 @@ func New(cfg Config) (*Crawler, error) {
 	if seed == 0 {
 		seed = rand.Uint64()
 	}
-	return &Crawler{cfg: cfg, sanitizer: sanitize.New(), rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}, nil
+	return &Crawler{cfg: cfg, sanitizer: sanitize.New(), rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		pagesDue: make(chan struct{}, 1)}, nil
 }
 
 // Once crawls every due source once and returns when none is left. With
@@ -301,8 +327,14 @@ func waitOne(ctx context.Context, settled <-chan string, wakeAt time.Time) (stri
 }
 
 // Run crawls due sources until ctx ends, resting Idle between passes that
-// found nothing to do.
+// found nothing to do, and beside them reads the article pages that are
+// due, on workers of their own.
 func (c *Crawler) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	if c.cfg.Pages != nil {
+		wg.Go(func() { c.runPages(ctx, nil) })
+	}
 	for {
 		sum, err := c.Once(ctx, false)
 		if ctx.Err() != nil {
@@ -318,6 +350,59 @@ func (c *Crawler) Run(ctx context.Context) error {
 			return nil
 		case <-time.After(c.cfg.Idle):
 		}
+	}
+}
+
+// OnceWithPages is Once, with the pages of the articles it stores (and any
+// others due) read beside it; it returns when both are done. It is
+// `revue crawl --once`.
+func (c *Crawler) OnceWithPages(ctx context.Context, everything bool) (Summary, error) {
+	if c.cfg.Pages == nil {
+		return c.Once(ctx, everything)
+	}
+	feedsDone := make(chan struct{})
+	var pages int
+	var wg sync.WaitGroup
+	wg.Go(func() { pages = c.runPages(ctx, feedsDone) })
+	sum, err := c.Once(ctx, everything)
+	close(feedsDone)
+	wg.Wait()
+	sum.Pages = pages
+	return sum, err
+}
+
+// runPages reads due pages whenever a feed brings some, or every Idle,
+// until ctx ends, or, when until is given, until it is closed and no page
+// is due any more. It returns how many pages it read.
+func (c *Crawler) runPages(ctx context.Context, until <-chan struct{}) int {
+	total := 0
+	for {
+		read, err := c.Pages(ctx)
+		total += read
+		if ctx.Err() != nil {
+			return total
+		}
+		if err != nil {
+			c.cfg.Logger.Error("reading article pages failed; retrying", "err", err)
+		}
+		select {
+		case <-until:
+			if until != nil {
+				read, _ := c.Pages(ctx) // what the last feeds brought
+				return total + read
+			}
+		case <-c.pagesDue:
+		case <-ctx.Done():
+			return total
+		case <-time.After(c.cfg.Idle):
+		}
+	}
+}
+
+func (c *Crawler) nudgePages() {
+	select {
+	case c.pagesDue <- struct{}{}:
+	default:
 	}
 }
 
@@ -353,6 +438,11 @@ func (c *Crawler) CrawlSource(ctx context.Context, src revue.Source) Result {
 		var articles []revue.Article
 		var notes []string
 		articles, notes = articlesFrom(parsed, src, resp.LastModified, start)
+		for i := range articles {
+			if c.wantsPage(articles[i].URL, articles[i].Summary, articles[i].ContentHTML) {
+				articles[i].Page = revue.PagePending
+			}
+		}
 		res.Warning = strings.Join(append(slices.Clone(parsed.Notes), notes...), "; ")
 		var saved revue.SaveResult
 		saved, err = c.cfg.Store.SaveArticles(ctx, src.ID, articles, c.cfg.Now())
@@ -360,6 +450,12 @@ func (c *Crawler) CrawlSource(ctx context.Context, src revue.Source) Result {
 			err = fmt.Errorf("saving articles of %s: %w", src.FeedURL, err)
 		}
 		res.New, res.Credited = saved.New, len(saved.Credited)
+		for _, a := range saved.New {
+			if a.Page == revue.PagePending {
+				c.nudgePages()
+				break
+			}
+		}
 	}
 	res.Err = err
 	res.Status = out.Status
@@ -530,6 +626,35 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// wantsPage reports whether an item's own text is too short to stand for
+// the article, so that its page is worth fetching: the longer of its
+// summary and content decides (feeds often repeat one in the other).
+func (c *Crawler) wantsPage(url, summary, contentHTML string) bool {
+	if c.cfg.Pages == nil || !isHTTP(url) {
+		return false
+	}
+	words := max(len(strings.Fields(summary)), len(strings.Fields(stripTags(contentHTML))))
+	return words < c.cfg.ShortText
+}
+
+// stripTags is the text of an HTML fragment, enough to count its words.
+func stripTags(html string) string {
+	var b strings.Builder
+	inTag := false
+	for _, r := range html {
+		switch {
+		case r == '<':
+			inTag = true
+			b.WriteByte(' ')
+		case r == '>':
+			inTag = false
+		case !inTag:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func firstWords(s string, n int) string {

@@ -13,6 +13,7 @@ type Metrics struct {
 	articles prometheus.Counter
 	credited prometheus.Counter
 	partial  prometheus.Counter
+	pages    *prometheus.CounterVec
 	duration prometheus.Histogram
 }
 
@@ -35,13 +36,17 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "revue_feed_partial_reads_total",
 			Help: "Feed fetches read only in part or repaired (cut off, malformed XML recovered, items left out).",
 		}),
+		pages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "revue_article_pages_total",
+			Help: "Article pages fetched for their full text, by outcome: read, retry (failed, asked again later) or failed (given up; the feed's text stays).",
+		}, []string{"outcome"}),
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "revue_feed_fetch_seconds",
 			Help:    "Time to fetch, parse and store one feed.",
 			Buckets: prometheus.ExponentialBuckets(0.05, 2, 10),
 		}),
 	}
-	for _, c := range []prometheus.Collector{m.fetches, m.articles, m.credited, m.partial, m.duration} {
+	for _, c := range []prometheus.Collector{m.fetches, m.articles, m.credited, m.partial, m.pages, m.duration} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -67,4 +72,18 @@ func (m *Metrics) observe(res Result, out revue.FetchOutcome) {
 		m.partial.Inc()
 	}
 	m.duration.Observe(res.Duration.Seconds())
+}
+
+func (m *Metrics) observePage(o revue.PageOutcome) {
+	if m == nil {
+		return
+	}
+	outcome := "read"
+	switch {
+	case o.Err != "" && !o.RetryAt.IsZero():
+		outcome = "retry"
+	case o.Err != "":
+		outcome = "failed"
+	}
+	m.pages.WithLabelValues(outcome).Inc()
 }

@@ -1,0 +1,208 @@
+package crawl
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"revue"
+	"revue/internal/fetch"
+)
+
+// articleReader stands in for the extractor: the text of the page's
+// <article>, its byline in <address>, its lead image, its robots meta.
+func articleReader(calls *atomic.Int32) PageReader {
+	body := regexp.MustCompile(`(?s)<article>(.*?)</article>`)
+	byline := regexp.MustCompile(`<address>(.*?)</address>`)
+	img := regexp.MustCompile(`<img src="([^"]+)" alt="([^"]*)"`)
+	return func(ctx context.Context, page []byte, contentType, pageURL string, rules revue.ExtractRules) (ReadPage, error) {
+		calls.Add(1)
+		var r ReadPage
+		if m := body.FindSubmatch(page); m != nil {
+			r.Text = strings.TrimSpace(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(string(m[1]), ""))
+			r.HTML = "<p>" + r.Text + "</p>"
+			r.Words = len(strings.Fields(r.Text))
+		}
+		if m := byline.FindSubmatch(page); m != nil {
+			r.Byline = string(m[1])
+		}
+		if m := img.FindSubmatch(page); m != nil {
+			r.Images = []revue.Image{{URL: string(m[1]), Alt: string(m[2]), Width: 800, Height: 450}}
+		}
+		r.NoArchive = strings.Contains(string(page), `content="noarchive"`)
+		r.Lang = "fr"
+		return r, nil
+	}
+}
+
+func summaryFeed(base string, items ...[2]string) string {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Le360</title><link>` + base + `/</link>`)
+	for i, it := range items {
+		fmt.Fprintf(&b, `<item><title>Titre %d</title><link>%s%s</link><guid>g%d</guid><pubDate>Wed, 25 Mar 2026 0%d:00:00 GMT</pubDate>`+
+			`<description>%s</description></item>`, i, base, it[0], i, i+1, it[1])
+	}
+	b.WriteString(`</channel></rss>`)
+	return b.String()
+}
+
+func TestShortItemsGetTheirPagesText(t *testing.T) {
+	h := newHarness(t)
+	long := strings.Repeat("Le texte du flux est déjà complet. ", 30)
+	var srvURL string
+	var calls atomic.Int32
+	srv := newFeedServer(t, map[string]http.HandlerFunc{
+		"/robots.txt": status(200, nil, "User-agent: *\nDisallow: /prive/\n"),
+		"/feed.xml": func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, summaryFeed(srvURL,
+				[2]string{"/a/full", "Un court résumé."},
+				[2]string{"/a/long", long},
+				[2]string{"/a/gone", "Court."},
+				[2]string{"/a/busy", "Court aussi."},
+				[2]string{"/prive/x", "Court, mais interdit."},
+				[2]string{"/a/noarchive", "Encore court."},
+			))
+		},
+		"/a/full": status(200, map[string]string{"Content-Type": "text/html; charset=utf-8"},
+			`<html><body><nav>Menu</nav><article>Le texte entier de l'article, bien plus long que son résumé.</article>`+
+				`<address>Leïla Benali</address><img src="/img/lead.jpg" alt="Le port de Tanger"></body></html>`),
+		"/a/gone":      status(404, nil, "not here"),
+		"/a/busy":      status(503, nil, "try later"),
+		"/a/noarchive": status(200, nil, `<html><head><meta name="robots" content="noarchive"></head><body><article>Texte protégé.</article></body></html>`),
+	})
+	srvURL = srv.URL
+	src := h.add(t, "Le360", srv.URL+"/feed.xml", "fr")
+	c := h.crawlerWith(t, "w", func(cfg *Config) { cfg.Pages = articleReader(&calls) })
+	sum, err := c.OnceWithPages(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Articles != 6 || sum.Pages != 2 {
+		t.Errorf("pass: %+v, want 6 articles and 2 pages read", sum)
+	}
+	byPath := map[string]revue.Article{}
+	for _, a := range h.articles(t) {
+		full, err := h.store.GetArticle(context.Background(), a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byPath[strings.TrimPrefix(a.URL, srv.URL)] = full
+	}
+	checks := []struct {
+		path    string
+		page    revue.PageState
+		text    string // wanted in Text; "" wants none
+		errWord string
+	}{
+		{"/a/full", revue.PageDone, "Le texte entier", ""},
+		{"/a/long", revue.PageNone, "", ""},
+		{"/a/gone", revue.PageFailed, "", "404"},
+		{"/a/busy", revue.PagePending, "", "503"},
+		{"/prive/x", revue.PageFailed, "", "robots.txt"},
+		{"/a/noarchive", revue.PageDone, "Texte protégé", ""},
+	}
+	for _, tc := range checks {
+		a := byPath[tc.path]
+		if a.Page != tc.page || (tc.text == "") != (a.Text == "") || !strings.Contains(a.Text, tc.text) || !strings.Contains(a.PageError, tc.errWord) {
+			t.Errorf("%s: page %q, text %q, error %q; want %q, text with %q, error with %q", tc.path, a.Page, a.Text, a.PageError, tc.page, tc.text, tc.errWord)
+		}
+		if a.Page != revue.PageDone && a.Summary == "" {
+			t.Errorf("%s: the feed's summary was lost", tc.path)
+		}
+	}
+	full := byPath["/a/full"]
+	if full.Byline != "Leïla Benali" || full.ContentHTML != "<p>Le texte entier de l'article, bien plus long que son résumé.</p>" ||
+		len(full.Images) != 1 || full.Images[0].Alt != "Le port de Tanger" || full.Images[0].Width != 800 {
+		t.Errorf("the page read: byline %q, content %q, images %+v", full.Byline, full.ContentHTML, full.Images)
+	}
+	if byPath["/a/noarchive"].Robots != revue.RepublishExcerpt {
+		t.Errorf("noarchive page: robots %q, want excerpt", byPath["/a/noarchive"].Robots)
+	}
+	if srv.Hits("/prive/x") != 0 || srv.Hits("/a/long") != 0 {
+		t.Errorf("fetched a page robots.txt forbids (%d) or one not needed (%d)", srv.Hits("/prive/x"), srv.Hits("/a/long"))
+	}
+	if got := h.source(t, src.ID); got.LastError != "" || got.ConsecutiveFailures != 0 {
+		t.Errorf("page failures reached the source's health: %q", got.LastError)
+	}
+
+	// The busy page is retried later, a bounded number of times.
+	for attempt := 2; attempt <= 4; attempt++ {
+		h.clock.Advance(24 * time.Hour)
+		if _, err := c.Pages(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := srv.Hits("/a/busy"); n != defaultPageRetries {
+		t.Errorf("the busy page was asked %d times, want %d", n, defaultPageRetries)
+	}
+	busy, _ := h.store.GetArticle(context.Background(), byPath["/a/busy"].ID)
+	if busy.Page != revue.PageFailed || busy.Summary == "" {
+		t.Errorf("after its retries the busy page is %q (summary %q), want failed with the feed's text kept", busy.Page, busy.Summary)
+	}
+}
+
+func TestRetryable(t *testing.T) {
+	h := newHarness(t)
+	srv := newFeedServer(t, map[string]http.HandlerFunc{
+		"/404": status(404, nil, ""), "/410": status(410, nil, ""), "/500": status(500, nil, ""), "/503": status(503, nil, ""),
+		"/429": status(429, nil, ""), "/403": status(403, nil, ""),
+	})
+	for path, want := range map[string]bool{"/404": false, "/410": false, "/403": false, "/500": true, "/503": true, "/429": true} {
+		_, err := h.fetch.Fetch(context.Background(), fetchPageRequest(srv.URL+path))
+		if err == nil {
+			t.Fatalf("%s: no error", path)
+		}
+		if got := retryable(err); got != want {
+			t.Errorf("%s: retryable = %v, want %v (%v)", path, got, want, err)
+		}
+	}
+	if retryable(errNoArticle) != true {
+		t.Errorf("a page with no article found this time is worth asking again")
+	}
+}
+
+func fetchPageRequest(url string) fetch.Request { return fetch.Request{URL: url, Kind: fetch.KindPage} }
+
+// A running crawler reads the page of an article as soon as its feed is
+// stored, not at its next idle wake-up.
+func TestRunReadsPagesAsTheyArrive(t *testing.T) {
+	h := newHarness(t)
+	var srvURL string
+	var calls atomic.Int32
+	srv := newFeedServer(t, map[string]http.HandlerFunc{
+		"/feed.xml": func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, summaryFeed(srvURL, [2]string{"/a/1", "Court."}))
+		},
+		"/a/1": status(200, nil, `<html><body><article>Le texte entier.</article></body></html>`),
+	})
+	srvURL = srv.URL
+	h.add(t, "Le360", srv.URL+"/feed.xml", "fr")
+	c := h.crawlerWith(t, "w", func(cfg *Config) {
+		cfg.Pages = articleReader(&calls)
+		cfg.Idle = time.Hour
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if all := h.articles(t); len(all) == 1 {
+			if a, _ := h.store.GetArticle(context.Background(), all[0].ID); a.Page == revue.PageDone {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the page was not read 15 s after its feed (the idle wait is an hour)")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

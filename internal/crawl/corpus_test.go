@@ -121,8 +121,8 @@ const corpusFileTimeout = 90 * time.Second
 
 // What the crawler's path must achieve on the shared corpus.
 const (
-	corpusMinWithItems = 620
-	corpusMaxErrors    = 40
+	corpusMinWithItems = 1000
+	corpusMaxErrors    = 35
 )
 
 // fetchAndParse runs url through the crawler's path; a panic is returned

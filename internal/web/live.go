@@ -160,7 +160,7 @@ func (s *Server) pollNew(ctx context.Context, lastID int64, seen map[int64]bool)
 			}
 			seen[a.ID] = true
 			lastID = max(lastID, a.ID)
-			if !a.PublishedAt.Before(recent) {
+			if isNews(a, recent) {
 				fresh = append(fresh, a)
 			}
 		}
@@ -177,6 +177,13 @@ func (s *Server) pollNew(ctx context.Context, lastID int64, seen map[int64]bool)
 		}
 	}
 	return lastID
+}
+
+// isNews reports whether a stored article belongs in the live ticker:
+// published since recent, with a date of its own. An undated backlog,
+// dated by estimate on a source's first crawl, is listed, never streamed.
+func isNews(a revue.Article, recent time.Time) bool {
+	return !a.DateEstimated && !a.PublishedAt.Before(recent)
 }
 
 // headlineEvent is the data of one `event: headline`.
@@ -216,7 +223,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			s.log.WarnContext(ctx, "live ticker: resuming a stream", "after", resume, "err", err)
 		}
 		recent := s.now().Add(-liveWindow)
-		backlog = slices.DeleteFunc(backlog, func(a revue.Article) bool { return a.PublishedAt.Before(recent) })
+		backlog = slices.DeleteFunc(backlog, func(a revue.Article) bool { return !isNews(a, recent) })
 		if err := s.writeHeadlines(w, backlog, sent, true); err != nil {
 			return
 		}

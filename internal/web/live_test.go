@@ -239,6 +239,10 @@ func TestLiveTickerSkipsBackfill(t *testing.T) {
 		return e.server.hub.subscribers() == 1 && e.server.hub.polls.Load() > 0
 	})
 	e.save(t, src, revue.Article{URL: "https://le360.example/2016", Title: "Archive de 2016", Lang: "fr", PublishedAt: testNow.AddDate(-5, 0, 0)})
+	// Undated on a first crawl: dated by estimate, however recent, it is
+	// backlog, not news.
+	e.save(t, src, revue.Article{URL: "https://le360.example/undated", Title: "Annonce sans date", Lang: "fr",
+		PublishedAt: testNow.Add(-2 * time.Minute), DateEstimated: true})
 	fresh := e.save(t, src, revue.Article{URL: "https://le360.example/today", Title: "Dépêche du jour", Lang: "fr", PublishedAt: testNow.Add(-time.Minute)})[0]
 	if h := nextHeadline(t, events); h.ID != fresh.ID {
 		t.Fatalf("first live headline is %d (%q), want the fresh %d", h.ID, h.Title, fresh.ID)

@@ -1,0 +1,296 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"revue/internal/textproc"
+)
+
+// assemble turns the metadata and the content tree into a Page.
+func (e *Extractor) assemble(m meta, c content, pageURL string) Page {
+	p := Page{
+		Title:        m.title,
+		Byline:       m.byline,
+		PublishedAt:  m.published,
+		LeadImage:    m.leadImage,
+		CanonicalURL: m.canonical,
+		NoArchive:    m.noArchive,
+		NoSnippet:    m.noSnippet,
+	}
+	if c.root != nil {
+		if c.how != "rules" {
+			dropHeadline(c.root, m)
+		}
+		p.Text = plainText(c.root)
+		if p.Text != "" {
+			p.HTML = e.sanitizer.HTML(innerHTML(c.root), m.baseURL)
+			p.Images = imagesOf(p.HTML)
+		}
+	}
+	if p.LeadImage == "" && len(p.Images) > 0 {
+		p.LeadImage = p.Images[0].URL
+	}
+	p.Images = leadFirst(p.Images, p.LeadImage)
+	p.Words = countWords(p.Text)
+	p.Lang = chooseLang(m.lang, p.Title+"\n"+p.Text)
+	return p
+}
+
+// dropHeadline removes the headline, and a standfirst right under it, from
+// the top of the text: trafilatura keeps them, while the article's text
+// (and the benchmark's ground truth) starts below them. Only headings
+// before the first paragraph are touched.
+func dropHeadline(root *html.Node, m meta) {
+	titles := []string{normTitle(m.title), normTitle(m.contentTitle)}
+	for _, h := range m.h1s {
+		titles = append(titles, normTitle(h))
+	}
+	droppedH1 := false
+	for n := firstElement(root); n != nil; {
+		next := nextElement(n)
+		if !isHeading(n) {
+			break
+		}
+		t := normTitle(textOf(n))
+		switch {
+		case n.DataAtom == atom.H1, matchesAny(t, titles):
+			droppedH1 = true
+		case droppedH1 && n.DataAtom == atom.H2:
+			// A subtitle under the headline, before any paragraph.
+		default:
+			return
+		}
+		n.Parent.RemoveChild(n)
+		n = next
+	}
+}
+
+// firstElement is the first element in document order under root that
+// holds text or is a heading; wrappers (div, section) are entered.
+func firstElement(root *html.Node) *html.Node {
+	for c := root.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			if strings.TrimSpace(c.Data) != "" {
+				return nil
+			}
+		case html.ElementNode:
+			if (c.DataAtom == atom.Div || c.DataAtom == atom.Section || c.DataAtom == atom.Article || c.DataAtom == atom.Header) && c.FirstChild != nil {
+				if f := firstElement(c); f != nil {
+					return f
+				}
+				continue
+			}
+			return c
+		}
+	}
+	return nil
+}
+
+func nextElement(n *html.Node) *html.Node {
+	for c := n.NextSibling; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			return c
+		}
+		if c.Type == html.TextNode && strings.TrimSpace(c.Data) != "" {
+			return nil
+		}
+	}
+	return nil
+}
+
+func isHeading(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return true
+	}
+	return false
+}
+
+func matchesAny(t string, titles []string) bool {
+	if t == "" {
+		return false
+	}
+	for _, x := range titles {
+		if x != "" && (x == t || strings.HasPrefix(x, t) && len(t) > 20) {
+			return true
+		}
+	}
+	return false
+}
+
+// normTitle folds a title for comparison: case, punctuation and spacing
+// differ between <h1>, og:title and <title>.
+func normTitle(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// blockElements start a new paragraph of the plain text.
+var blockElements = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.Li: true, atom.Ul: true, atom.Ol: true, atom.Dl: true, atom.Dt: true, atom.Dd: true,
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Blockquote: true, atom.Pre: true, atom.Table: true, atom.Tr: true, atom.Caption: true,
+	atom.Figure: true, atom.Figcaption: true, atom.Section: true, atom.Article: true, atom.Header: true,
+	atom.Footer: true, atom.Aside: true, atom.Hr: true, atom.Address: true, atom.Main: true, atom.Body: true,
+}
+
+// plainText renders the tree as text: paragraphs (block elements)
+// separated by a blank line, <br> as a line break, table cells by a tab,
+// white space inside a paragraph collapsed.
+func plainText(root *html.Node) string {
+	var paras []string
+	var lines []string
+	var cur strings.Builder
+	flushLine := func() {
+		if l := collapse(cur.String()); l != "" {
+			lines = append(lines, l)
+		}
+		cur.Reset()
+	}
+	flushPara := func() {
+		flushLine()
+		if len(lines) > 0 {
+			paras = append(paras, strings.Join(lines, "\n"))
+		}
+		lines = lines[:0]
+	}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			cur.WriteString(n.Data)
+			return
+		case html.ElementNode:
+			switch n.DataAtom {
+			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Iframe, atom.Svg, atom.Button, atom.Select, atom.Textarea:
+				return
+			case atom.Br:
+				flushLine()
+				return
+			case atom.Td, atom.Th:
+				cur.WriteByte(' ')
+			}
+		}
+		block := n.Type == html.ElementNode && blockElements[n.DataAtom]
+		if block {
+			flushPara()
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+		if block {
+			flushPara()
+		}
+	}
+	walk(root)
+	flushPara()
+	return strings.Join(paras, "\n\n")
+}
+
+func innerHTML(root *html.Node) string {
+	var b strings.Builder
+	for c := root.FirstChild; c != nil; c = c.NextSibling {
+		if err := html.Render(&b, c); err != nil {
+			return ""
+		}
+	}
+	return b.String()
+}
+
+// imagesOf lists the images of the sanitized HTML, whose src attributes are
+// already absolute http(s) URLs.
+func imagesOf(fragment string) []Image {
+	if !strings.Contains(fragment, "<img") {
+		return nil
+	}
+	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
+	if err != nil {
+		return nil
+	}
+	var out []Image
+	seen := map[string]bool{}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.DataAtom == atom.Img {
+			if src := attr(n, "src"); src != "" && !seen[src] {
+				seen[src] = true
+				out = append(out, Image{URL: src, Alt: collapse(attr(n, "alt")), Width: atoiPositive(attr(n, "width")), Height: atoiPositive(attr(n, "height"))})
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	return out
+}
+
+func leadFirst(images []Image, lead string) []Image {
+	for i, im := range images {
+		if im.URL == lead && i > 0 {
+			out := make([]Image, 0, len(images))
+			out = append(out, im)
+			out = append(out, images[:i]...)
+			return append(out, images[i+1:]...)
+		}
+	}
+	return images
+}
+
+// countWords counts runs of letters and digits.
+func countWords(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
+// chooseLang keeps the declared language unless the text is plainly in
+// another script: templates copied between sites leave lang="en" on Arabic
+// pages, and the reverse.
+func chooseLang(declared, text string) string {
+	detected := textproc.DetectLang(text, "")
+	switch {
+	case declared == "":
+		return detected
+	case detected == "" || detected == declared:
+		return declared
+	case scriptOf(declared) != scriptOf(detected):
+		return detected
+	}
+	return declared
+}
+
+// scriptOf groups languages by writing system, for chooseLang.
+func scriptOf(lang string) string {
+	switch lang {
+	case "ar", "fa", "ur", "ps", "ku", "ckb", "sd", "ug":
+		return "arabic"
+	case "he", "yi":
+		return "hebrew"
+	case "ru", "uk", "bg", "sr", "mk", "be", "kk", "ky", "mn", "tg":
+		return "cyrillic"
+	case "el":
+		return "greek"
+	case "zh", "ja", "ko":
+		return "cjk"
+	}
+	return "latin"
+}

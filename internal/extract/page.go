@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -24,8 +25,10 @@ func (e *Extractor) assemble(m meta, c content, pageURL string) Page {
 	if c.root != nil {
 		if c.how != "rules" {
 			dropHeadline(c.root, m)
+			dropInlineTeasers(c.root)
+			trimTail(c.root)
 		}
-		p.Text = plainText(c.root)
+		p.Text = plainText(c.root, c.how == "trafilatura")
 		if p.Text != "" {
 			p.HTML = e.sanitizer.HTML(innerHTML(c.root), m.baseURL)
 			p.Images = imagesOf(p.HTML)
@@ -147,7 +150,12 @@ var blockElements = map[atom.Atom]bool{
 // plainText renders the tree as text: paragraphs (block elements)
 // separated by a blank line, <br> as a line break, table cells by a tab,
 // white space inside a paragraph collapsed.
-func plainText(root *html.Node) string {
+//
+// spaceInline puts a space around inline elements where the words would
+// otherwise touch: trafilatura trims the white space around the elements it
+// keeps ("<b>Vernon’s</b>injury"), as its own text output does not show
+// because it joins every piece with a space.
+func plainText(root *html.Node, spaceInline bool) string {
 	var paras []string
 	var lines []string
 	var cur strings.Builder
@@ -164,11 +172,23 @@ func plainText(root *html.Node) string {
 		}
 		lines = lines[:0]
 	}
+	needSpace := false
+	write := func(t string) {
+		if needSpace && t != "" {
+			if r, _ := utf8.DecodeRuneInString(t); unicode.IsLetter(r) || unicode.IsNumber(r) {
+				if last, _ := utf8.DecodeLastRuneInString(cur.String()); cur.Len() > 0 && !unicode.IsSpace(last) && !strings.ContainsRune("([{«“‘'\"/-", last) {
+					cur.WriteByte(' ')
+				}
+			}
+		}
+		needSpace = false
+		cur.WriteString(t)
+	}
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		switch n.Type {
 		case html.TextNode:
-			cur.WriteString(n.Data)
+			write(n.Data)
 			return
 		case html.ElementNode:
 			switch n.DataAtom {
@@ -185,11 +205,18 @@ func plainText(root *html.Node) string {
 		if block {
 			flushPara()
 		}
+		inline := spaceInline && n.Type == html.ElementNode && !block
+		if inline {
+			needSpace = true
+		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c)
 		}
 		if block {
 			flushPara()
+		}
+		if inline {
+			needSpace = true
 		}
 	}
 	walk(root)

@@ -3,7 +3,7 @@ package extract
 import (
 	"net/url"
 	"strings"
-	"unicode/utf8"
+	"unicode"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"github.com/andybalholm/cascadia"
@@ -17,6 +17,7 @@ import (
 type content struct {
 	root *html.Node // nil when the page has no article
 	how  string     // "rules", "trafilatura", "readability": which path found it
+	doc  *html.Node // the page, where trafilatura's output finds its images
 }
 
 // mainContent finds the article's element tree in doc. A source's Body
@@ -54,14 +55,14 @@ func mainContent(doc *html.Node, m meta, r compiledRules) content {
 	}
 	got := textLength(root)
 	if paragraphs := paragraphText(doc); got < minArticleChars || got*2 < paragraphs {
-		if alt := readabilityContent(doc, pageURL); alt != nil && preferCandidate(textLength(alt), got) {
+		if alt := readabilityContent(doc, pageURL); alt != nil && preferCandidate(textLength(alt), got) && (got < minArticleChars || contains(alt, root)) {
 			return content{root: alt, how: "readability"}
 		}
 	}
 	if root == nil {
 		return content{}
 	}
-	return content{root: root, how: "trafilatura"}
+	return content{root: root, how: "trafilatura", doc: doc}
 }
 
 // minArticleChars is trafilatura's own threshold for "too short to be the
@@ -79,6 +80,32 @@ func preferCandidate(candidate, extracted int) bool {
 	default:
 		return candidate > 2*extracted
 	}
+}
+
+// contains reports whether most of the paragraphs of part are in whole:
+// readability's longer result is only better when it extends what
+// trafilatura found, not when it is another part of the page (a stack of
+// warning boxes, a comment thread).
+func contains(whole, part *html.Node) bool {
+	text := normTitle(visibleText(whole))
+	found, total := 0, 0
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && (n.DataAtom == atom.P || n.DataAtom == atom.Li || n.DataAtom == atom.Blockquote) {
+			if k := paragraphKey(n); len(k) >= 20 {
+				total++
+				if strings.Contains(text, k) {
+					found++
+				}
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(part)
+	return total == 0 || found*2 >= total
 }
 
 func readabilityContent(doc *html.Node, pageURL *url.URL) *html.Node {
@@ -132,7 +159,44 @@ func textLength(n *html.Node) int {
 	if n == nil {
 		return 0
 	}
-	return utf8.RuneCountInString(collapse(visibleText(n)))
+	count, space := 0, true
+	countText(n, &count, &space)
+	if space && count > 0 {
+		count-- // the trailing space collapse would trim
+	}
+	return count
+}
+
+// countText counts like utf8.RuneCountInString(collapse(visibleText(n)))
+// without building the strings: this runs on every paragraph of the page.
+func countText(n *html.Node, count *int, space *bool) {
+	switch n.Type {
+	case html.TextNode:
+		for _, r := range n.Data {
+			if unicode.IsSpace(r) {
+				if !*space {
+					*count++
+					*space = true
+				}
+				continue
+			}
+			*count++
+			*space = false
+		}
+		return
+	case html.ElementNode:
+		switch n.DataAtom {
+		case atom.Script, atom.Style, atom.Noscript, atom.Template:
+			return
+		}
+		if blockElements[n.DataAtom] && !*space {
+			*count++
+			*space = true
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		countText(c, count, space)
+	}
 }
 
 // paragraphText counts the characters in the page's <p> elements outside
@@ -147,7 +211,7 @@ func paragraphText(doc *html.Node) int {
 			case atom.Nav, atom.Footer, atom.Header, atom.Aside, atom.Script, atom.Style, atom.Noscript, atom.Form:
 				return
 			case atom.P:
-				total += utf8.RuneCountInString(collapse(visibleText(n)))
+				total += textLength(n)
 				return
 			}
 		}

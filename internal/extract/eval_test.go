@@ -263,4 +263,139 @@ func TestScrapinghubBenchmark(t *testing.T) {
 		t.Logf("%-15s precision=%.3f recall=%.3f F1=%.3f accuracy=%.3f median=%sms p95=%sms (%d pages)",
 			c.name, s.precision, s.recall, s.f1, s.accuracy, ms(percentile(times, 0.5)), ms(percentile(times, 0.95)), len(pages))
 	}
+	ours := results["revue"].f1
+	if ours < aebFloor {
+		t.Errorf("revue's F1 %.3f on the Scrapinghub pages is below the floor %.3f", ours, aebFloor)
+	}
+	for _, lib := range []string{"go-trafilatura", "go-readability"} {
+		if ours <= results[lib].f1 {
+			t.Errorf("revue's F1 %.3f is not above %s's %.3f measured in the same run", ours, lib, results[lib].f1)
+		}
+	}
+}
+
+// The floors sit just under what the extractor measured when they were
+// set (F1 0.974 on the Scrapinghub pages, 0.890 on the fr/ar/es snippets):
+// a change that loses accuracy fails here.
+const (
+	aebFloor     = 0.972
+	snippetFloor = 0.885
+)
+
+// snippetPage is one page of trafilatura's evaluation set: snippets its
+// main text must and must not contain.
+type snippetPage struct {
+	url, file, lang string
+	with, without   []string
+	html            []byte
+}
+
+// loadSnippetPages reads the trafilatura-eval pages of ../shared whose
+// language (INDEX.tsv) is one of langs.
+func loadSnippetPages(tb testing.TB, langs ...string) []snippetPage {
+	dir := shareddata.Testdata(tb, "articles")
+	index, err := os.ReadFile(filepath.Join(dir, "INDEX.tsv"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	langOf := map[string]string{}
+	for _, line := range strings.Split(string(index), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) >= 3 && f[0] == "trafilatura-eval" {
+			langOf[f[1]] = f[2]
+		}
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "trafilatura-eval", "evaldata.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var eval map[string]struct {
+		File    string   `json:"file"`
+		With    []string `json:"with"`
+		Without []string `json:"without"`
+	}
+	if err := json.Unmarshal(raw, &eval); err != nil {
+		tb.Fatal(err)
+	}
+	var pages []snippetPage
+	for u, e := range eval {
+		if !slices.Contains(langs, langOf[u]) {
+			continue
+		}
+		pages = append(pages, snippetPage{url: u, file: e.File, lang: langOf[u], with: e.With, without: e.Without,
+			html: readGzip(tb, filepath.Join(dir, "trafilatura-eval", "html", e.File+".gz"))})
+	}
+	slices.SortFunc(pages, func(a, b snippetPage) int { return strings.Compare(a.url, b.url) })
+	return pages
+}
+
+// snippetCounts are trafilatura's evaluation counts: a "with" snippet found
+// is a true positive, missed a false negative; a "without" snippet found is
+// a false positive, absent a true negative. White space is collapsed on
+// both sides, as extractors lay out paragraphs differently.
+type snippetCounts struct{ tp, fn, fp, tn int }
+
+func (c *snippetCounts) add(text string, p snippetPage) {
+	text = collapse(text)
+	for _, s := range p.with {
+		if strings.Contains(text, collapse(s)) {
+			c.tp++
+		} else {
+			c.fn++
+		}
+	}
+	for _, s := range p.without {
+		if strings.Contains(text, collapse(s)) {
+			c.fp++
+		} else {
+			c.tn++
+		}
+	}
+}
+
+func (c snippetCounts) scores() (precision, recall, f1, accuracy float64) {
+	precision = float64(c.tp) / max(float64(c.tp+c.fp), 1)
+	recall = float64(c.tp) / max(float64(c.tp+c.fn), 1)
+	if precision+recall > 0 {
+		f1 = 2 * precision * recall / (precision + recall)
+	}
+	accuracy = float64(c.tp+c.tn) / max(float64(c.tp+c.tn+c.fp+c.fn), 1)
+	return
+}
+
+// TestSnippetsFrArEs measures the candidates on the French, Arabic and
+// Spanish pages of trafilatura's evaluation set, the languages of Revue's
+// sources that it holds.
+func TestSnippetsFrArEs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the corpus evaluation takes a while; not in -short")
+	}
+	pages := loadSnippetPages(t, "fr", "ar", "es")
+	if len(pages) == 0 {
+		t.Fatal("no fr/ar/es page in trafilatura-eval")
+	}
+	results := map[string]float64{}
+	for _, c := range candidates() {
+		byLang := map[string]*snippetCounts{"fr": {}, "ar": {}, "es": {}}
+		var all snippetCounts
+		for _, p := range pages {
+			text, err := c.run(p.html, p.url)
+			if err != nil {
+				t.Errorf("%s on %s: %v", c.name, p.file, err)
+			}
+			byLang[p.lang].add(text, p)
+			all.add(text, p)
+		}
+		pr, re, f1, acc := all.scores()
+		results[c.name] = f1
+		line := fmt.Sprintf("%-15s precision=%.3f recall=%.3f F1=%.3f accuracy=%.3f (%d pages)", c.name, pr, re, f1, acc, len(pages))
+		for _, l := range []string{"fr", "es", "ar"} {
+			_, _, f, _ := byLang[l].scores()
+			line += fmt.Sprintf(" %s F1=%.3f", l, f)
+		}
+		t.Log(line)
+	}
+	if results["revue"] < snippetFloor {
+		t.Errorf("revue's snippet F1 %.3f on the fr/ar/es pages is below the floor %.3f", results["revue"], snippetFloor)
+	}
 }

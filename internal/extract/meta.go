@@ -479,10 +479,17 @@ func primaryLang(tag string) string {
 	return tag
 }
 
+// imgSource is the address of an image: the lazy-loading attributes first
+// (src then holds a placeholder), then src, then the first srcset entry.
 func imgSource(n *html.Node) string {
-	for _, key := range []string{"src", "data-src", "data-lazy-src", "data-original"} {
+	for _, key := range []string{"data-src", "data-lazy-src", "data-original", "src"} {
 		if v := strings.TrimSpace(attr(n, key)); v != "" && !strings.HasPrefix(v, "data:") {
 			return v
+		}
+	}
+	for _, key := range []string{"srcset", "data-srcset"} {
+		if f := strings.Fields(attr(n, key)); len(f) > 0 && !strings.HasPrefix(f[0], "data:") {
+			return strings.TrimSuffix(f[0], ",")
 		}
 	}
 	return ""

@@ -159,7 +159,7 @@ func linkDense(n *html.Node, text string) bool {
 
 // inlineTeaserRe matches a paragraph inside the article that points to
 // another one: "Related: …", "Lire aussi : …".
-var inlineTeaserRe = regexp.MustCompile(`(?i)^(related( stories| articles| coverage)?|read more|read also|see more|see also|more|don'?t miss|lire aussi|à lire aussi|a lire aussi|voir aussi|lire également|lea también|leer más|ver también|te puede interesar|اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|إقرأ أيضا|اقرأ المزيد)\s*[:：]`)
+var inlineTeaserRe = regexp.MustCompile(`(?i)^(related( stories| articles| coverage)?|read more|read also|see more|see also|more|don'?t miss|lire aussi|à lire aussi|a lire aussi|voir aussi|lire également|à voir aussi|lea también|lee también|lea además|también lea|leer más|ver también|ver más|mira|le puede interesar|te puede interesar|puede interesarte|también te puede interesar|noticias relacionadas|اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|إقرأ أيضا|اقرأ المزيد|شاهد أيضا|طالع أيضا)\s*[:：]`)
 
 // dropInlineTeasers removes "Related: …" paragraphs wherever they are.
 func dropInlineTeasers(root *html.Node) {

@@ -54,8 +54,9 @@ func mainContent(doc *html.Node, m meta, r compiledRules) content {
 		fixAtoms(root)
 	}
 	got := textLength(root)
-	if paragraphs := paragraphText(doc); got < minArticleChars || got*2 < paragraphs {
-		if alt := readabilityContent(doc, pageURL); alt != nil && preferCandidate(textLength(alt), got) && (got < minArticleChars || contains(alt, root)) {
+	paras, tables := blockCounts(root)
+	if paragraphs := paragraphText(doc); got < minArticleChars || got*2 < paragraphs || paras == 0 || tables > paras {
+		if alt := readabilityContent(doc, pageURL); alt != nil && preferCandidate(alt, root, got, paras, tables) && (got < minArticleChars || contains(alt, root)) {
 			return content{root: alt, how: "readability"}
 		}
 	}
@@ -70,16 +71,49 @@ func mainContent(doc *html.Node, m meta, r compiledRules) content {
 const minArticleChars = 250
 
 // preferCandidate applies trafilatura's rule for its fallback extractors:
-// take the other result when ours is empty or it has over twice the text.
-func preferCandidate(candidate, extracted int) bool {
+// take the other result when ours is empty or it has over twice the text;
+// when the two are close, take it if ours has no paragraphs or is mostly
+// tables (a page laid out with <br> and <td>, where trafilatura loses the
+// start of the article).
+func preferCandidate(candidate, extracted *html.Node, got, paras, tables int) bool {
+	alt := textLength(candidate)
 	switch {
-	case candidate == 0 || candidate == extracted:
+	case alt == 0 || alt == got:
 		return false
-	case extracted == 0:
+	case got == 0:
 		return true
-	default:
-		return candidate > 2*extracted
+	case got > 2*alt:
+		return false
+	case alt > 2*got:
+		return true
 	}
+	return alt > 2*minArticleChars && (paras == 0 || tables > paras)
+}
+
+// blockCounts counts the <p> (with text) and <table> elements of n.
+func blockCounts(n *html.Node) (paras, tables int) {
+	if n == nil {
+		return 0, 0
+	}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.P:
+				if textLength(n) > 0 {
+					paras++
+				}
+				return
+			case atom.Table:
+				tables++
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return paras, tables
 }
 
 // contains reports whether most of the paragraphs of part are in whole:

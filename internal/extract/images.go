@@ -81,13 +81,15 @@ func restoreImages(root, doc *html.Node) {
 	after := map[int][]*html.Node{} // extracted index → figures; -1: before the first
 	last := -1
 	seen := map[string]bool{}
+	var lastFig *html.Node // the figure of the last image, and that image in the page
+	var lastImg *html.Node
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		if n.Type != html.ElementNode {
 			return
 		}
 		switch n.DataAtom {
-		case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Nav, atom.Aside, atom.Footer, atom.Form, atom.Button:
+		case atom.Script, atom.Style, atom.Template, atom.Nav, atom.Aside, atom.Footer, atom.Form, atom.Button:
 			return
 		case atom.P, atom.Blockquote, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 			if i, ok := index[paragraphKey(n)]; ok {
@@ -97,8 +99,29 @@ func restoreImages(root, doc *html.Node) {
 		case atom.Img:
 			if src := imgSource(n); src != "" && !seen[src] && contentImage(n) {
 				seen[src] = true
-				after[last] = append(after[last], figureFor(n, src))
+				lastFig, lastImg = figureFor(n, src), n
+				after[last] = append(after[last], lastFig)
 			}
+			return
+		case atom.Noscript:
+			// Lazy-loading pages put a low-resolution placeholder in the
+			// page and the real image in <noscript>, which the parser
+			// keeps as text.
+			img := noscriptImage(n)
+			if img == nil {
+				return
+			}
+			src := imgSource(img)
+			if src == "" || seen[src] || !contentImage(img) {
+				return
+			}
+			seen[src] = true
+			if lastFig != nil && near(lastImg, n) {
+				lastFig.FirstChild.Attr = figureFor(img, src).FirstChild.Attr
+				return
+			}
+			lastFig, lastImg = figureFor(img, src), n
+			after[last] = append(after[last], lastFig)
 			return
 		}
 		if junkBox(n) {
@@ -165,16 +188,21 @@ func contentImage(n *html.Node) bool {
 	if (w > 0 && w < 100) || (h > 0 && h < 80) {
 		return false
 	}
-	src := strings.ToLower(imgSource(n))
-	if strings.HasSuffix(src, ".svg") || strings.HasPrefix(src, "data:") {
-		return false
-	}
-	file := src[strings.LastIndexByte(src, '/')+1:]
-	return !junkFileRe.MatchString(file)
+	src := imgSource(n)
+	return src != "" && !junkImageURL(src)
 }
 
 // junkFileRe matches the file names of decorations and trackers.
-var junkFileRe = regexp.MustCompile(`(?i)(pixel|spacer|blank|banner|logo|icon|avatar|sprite|placeholder|loading|lazy)[-_.]|^1x1\.`)
+var junkFileRe = regexp.MustCompile(`(?i)(pixel|spacer|blank|banner|logo|icon|avatar|sprite|placeholder|preload|loading|lazy)[-_.]|^1x1\.`)
+
+// junkImageURL applies contentImage's file-name test to a URL alone.
+func junkImageURL(u string) bool {
+	u = strings.ToLower(u)
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	return strings.HasSuffix(u, ".svg") || junkFileRe.MatchString(u[strings.LastIndexByte(u, '/')+1:])
+}
 
 func figureFor(img *html.Node, src string) *html.Node {
 	fig := &html.Node{Type: html.ElementNode, Data: "figure", DataAtom: atom.Figure}
@@ -187,4 +215,48 @@ func figureFor(img *html.Node, src string) *html.Node {
 	}
 	fig.AppendChild(im)
 	return fig
+}
+
+// near reports whether the <noscript> n sits beside img, its placeholder:
+// within the same few levels of wrappers.
+func near(img, n *html.Node) bool {
+	p := img.Parent
+	for i := 0; i < 4 && p != nil; i++ {
+		if p == n.Parent {
+			return true
+		}
+		p = p.Parent
+	}
+	return false
+}
+
+// noscriptImage parses the raw text of a <noscript> element and returns its
+// first <img>, if any.
+func noscriptImage(n *html.Node) *html.Node {
+	raw := textOf(n)
+	if !strings.Contains(raw, "<img") {
+		return nil
+	}
+	nodes, err := html.ParseFragment(strings.NewReader(raw), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
+	if err != nil {
+		return nil
+	}
+	var found *html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if found != nil {
+			return
+		}
+		if n.Type == html.ElementNode && n.DataAtom == atom.Img {
+			found = n
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	return found
 }

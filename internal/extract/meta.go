@@ -62,6 +62,7 @@ func readMeta(doc *html.Node, pageURL, contentType string) meta {
 	m.contentTitle = firstNonEmpty(f.metas["og:title"], f.metas["twitter:title"], ldString(ld, "headline"), ldString(ld, "name"))
 	m.h1s = f.h1s
 	m.title = chooseTitle(m.contentTitle, f.h1s, f.titleTag)
+	m.title = dropSiteName(m.title, f.h1s, f.metas["og:site_name"], f.metas["application-name"], strings.TrimPrefix(f.metas["twitter:site"], "@"))
 	m.byline = chooseByline(ld, f)
 	m.published = choosePublished(ld, f)
 	m.leadImage = m.absolute(firstNonEmpty(
@@ -162,7 +163,7 @@ func (f *pageFacts) walk(n *html.Node, inFigure bool) {
 		case atom.Figure:
 			inFigure = true
 		case atom.Img:
-			if inFigure && f.firstFigureImg == "" {
+			if inFigure && f.firstFigureImg == "" && contentImage(n) {
 				f.firstFigureImg = imgSource(n)
 			}
 		}
@@ -382,6 +383,33 @@ func chooseTitle(contentTitle string, h1s []string, titleTag string) string {
 	return strings.TrimSpace(t)
 }
 
+// titleSeparators join a headline and the site's name in <title> and,
+// on some sites, og:title.
+var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " » "}
+
+// dropSiteName removes the site's name from the end of a title, when the
+// page names its site or its <h1> is the headline without it.
+func dropSiteName(title string, h1s []string, sites ...string) string {
+	for _, sep := range titleSeparators {
+		i := strings.LastIndex(title, sep)
+		if i <= 0 {
+			continue
+		}
+		head, tail := strings.TrimSpace(title[:i]), normTitle(title[i+len(sep):])
+		for _, site := range sites {
+			if s := normTitle(site); s != "" && (tail == s || strings.TrimPrefix(tail, "the") == strings.TrimPrefix(s, "the")) {
+				return head
+			}
+		}
+		for _, h := range h1s {
+			if normTitle(h) == normTitle(head) {
+				return head
+			}
+		}
+	}
+	return title
+}
+
 func chooseByline(ld map[string]any, f pageFacts) string {
 	names := ldAuthors(ld)
 	if len(names) == 0 {
@@ -408,10 +436,28 @@ func chooseByline(ld map[string]any, f pageFacts) string {
 	return strings.Join(kept, ", ")
 }
 
-// cleanAuthor removes the words around a name ("By", "Par", "بقلم") and
-// white space.
+// cleanAuthor removes the words around a name ("By", "Par", "بقلم"), what
+// byline boxes put after it (a handle, the date, "2 min read") and white
+// space; placeholders give "".
 func cleanAuthor(s string) string {
 	s = collapse(s)
+	for _, sep := range []string{" • ", " | ", " · ", " — "} {
+		if i := strings.Index(s, sep); i > 0 {
+			s = s[:i]
+		}
+	}
+	words := strings.Fields(s)
+	for i, w := range words {
+		lw := strings.ToLower(strings.Trim(w, ",.;:"))
+		if i > 0 && (strings.HasPrefix(w, "@") || strings.ContainsAny(w, "0123456789") || dateWords[lw]) {
+			s = strings.Join(words[:i], " ")
+			break
+		}
+	}
+	switch strings.ToLower(strings.Trim(s, " .")) {
+	case "no author", "admin", "administrator", "unknown", "anonymous", "staff", "none":
+		return ""
+	}
 	lower := strings.ToLower(s)
 	for _, p := range []string{"by ", "par ", "por ", "von ", "di ", "بقلم ", "بقلم: ", "written by ", "texte : ", "texte: "} {
 		if strings.HasPrefix(lower, p) {
@@ -420,6 +466,19 @@ func cleanAuthor(s string) string {
 		}
 	}
 	return strings.Trim(s, " ,;:|-–—")
+}
+
+// dateWords end the name in a byline: "Bryan Walsh Tuesday, Aug. 17".
+var dateWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun
+		january february march april may june july august september october november december
+		jan feb mar apr jun jul aug sep sept oct nov dec updated published posted
+		lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet août septembre octobre novembre décembre publié mis
+		lunes martes miércoles jueves viernes sábado domingo enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre publicado actualizado`) {
+		dateWords[w] = true
+	}
 }
 
 func choosePublished(ld map[string]any, f pageFacts) time.Time {

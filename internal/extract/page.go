@@ -57,19 +57,24 @@ func dropHeadline(root *html.Node, m meta) {
 	for _, h := range m.h1s {
 		titles = append(titles, normTitle(h))
 	}
-	for n := firstElement(root); n != nil; {
-		next := nextElement(n)
-		if !isHeading(n) {
+	// The headline may come under a kicker ("Politiques", "Analysis"): up
+	// to three short blocks before it go with it.
+	var lead []*html.Node
+	for n := firstElement(root); n != nil && len(lead) < 4; n = nextElement(n) {
+		lead = append(lead, n)
+	}
+	cut := -1
+	for i, n := range lead {
+		if n.DataAtom == atom.H1 || matchesAny(normTitle(textOf(n)), titles) {
+			cut = i
+			continue
+		}
+		if countWords(textOf(n)) > 5 || isHeading(n) && cut >= 0 {
 			break
 		}
-		t := normTitle(textOf(n))
-		switch {
-		case n.DataAtom == atom.H1, matchesAny(t, titles):
-		default:
-			return
-		}
+	}
+	for _, n := range lead[:cut+1] {
 		n.Parent.RemoveChild(n)
-		n = next
 	}
 }
 
@@ -250,7 +255,7 @@ func imagesOf(fragment string) []Image {
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode && n.DataAtom == atom.Img {
-			if src := attr(n, "src"); src != "" && !seen[src] {
+			if src := attr(n, "src"); src != "" && !seen[src] && !junkImageURL(src) {
 				seen[src] = true
 				out = append(out, Image{URL: src, Alt: collapse(attr(n, "alt")), Width: atoiPositive(attr(n, "width")), Height: atoiPositive(attr(n, "height"))})
 			}

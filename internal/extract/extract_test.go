@@ -11,7 +11,7 @@ import (
 )
 
 // fixture reads a page of testdata/ (gunzipped when it ends in .gz).
-func fixture(t *testing.T, name string) []byte {
+func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	if strings.HasSuffix(name, ".gz") {
 		return readGzip(t, filepath.Join("testdata", name))

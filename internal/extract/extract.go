@@ -80,31 +80,35 @@ func Extract(ctx context.Context, body []byte, contentType, pageURL string, r Ru
 // invalid, or ctx ended; a page with no article gives a Page with empty
 // Text and whatever metadata it has.
 func (e *Extractor) Extract(ctx context.Context, body []byte, contentType, pageURL string, r Rules) (Page, error) {
+	where := pageURL
+	if where == "" {
+		where = "the page"
+	}
 	if err := ctx.Err(); err != nil {
-		return Page{}, fmt.Errorf("extracting %s: %w", pageURL, err)
+		return Page{}, fmt.Errorf("extracting %s: %w", where, err)
 	}
 	rules, err := r.compile()
 	if err != nil {
-		return Page{}, fmt.Errorf("extracting %s: %w", pageURL, err)
+		return Page{}, fmt.Errorf("extracting %s: %w", where, err)
 	}
 	if err := checkHTML(body, contentType); err != nil {
-		return Page{}, fmt.Errorf("extracting %s: %w", pageURL, err)
+		return Page{}, fmt.Errorf("extracting %s: %w", where, err)
 	}
 	text, _, err := charset.ToUTF8(body, contentType)
 	if err != nil {
-		return Page{}, fmt.Errorf("extracting %s: %w", pageURL, err)
+		return Page{}, fmt.Errorf("extracting %s: %w", where, err)
 	}
 	doc, err := html.Parse(bytes.NewReader(text))
 	if err != nil {
-		return Page{}, fmt.Errorf("extracting %s: parsing the HTML: %w", pageURL, err)
+		return Page{}, fmt.Errorf("extracting %s: parsing the HTML: %w", where, err)
 	}
 	meta := readMeta(doc, pageURL, contentType)
 	if err := ctx.Err(); err != nil {
-		return Page{}, fmt.Errorf("extracting %s: %w", pageURL, err)
+		return Page{}, fmt.Errorf("extracting %s: %w", where, err)
 	}
 	content := mainContent(doc, meta, rules)
 	if err := ctx.Err(); err != nil {
-		return Page{}, fmt.Errorf("extracting %s: %w", pageURL, err)
+		return Page{}, fmt.Errorf("extracting %s: %w", where, err)
 	}
 	return e.assemble(meta, content, pageURL), nil
 }

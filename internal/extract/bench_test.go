@@ -14,7 +14,6 @@ import (
 //	go test -run '^$' -bench BenchmarkExtract -benchtime 5x ./internal/extract
 func BenchmarkExtract(b *testing.B) {
 	pages := loadAEB(b)
-	e := New()
 	ctx := context.Background()
 	var times []time.Duration
 	b.ReportAllocs()
@@ -22,7 +21,7 @@ func BenchmarkExtract(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		p := pages[i%len(pages)]
 		start := time.Now()
-		if _, err := e.Extract(ctx, p.html, "text/html; charset=utf-8", p.url, Rules{}); err != nil {
+		if _, err := Extract(ctx, p.html, "text/html; charset=utf-8", p.url, Rules{}); err != nil {
 			b.Fatal(err)
 		}
 		times = append(times, time.Since(start))

@@ -36,6 +36,7 @@ func mainContent(doc *html.Node, m meta, r compiledRules) content {
 			return content{root: root, how: "rules"}
 		}
 	}
+	pruneInert(doc)
 	pageURL, _ := url.Parse(m.baseURL)
 	var root *html.Node
 	res, err := trafilatura.ExtractDocument(doc, trafilatura.Options{
@@ -290,5 +291,31 @@ func fixAtoms(n *html.Node) {
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		fixAtoms(c)
+	}
+}
+
+// pruneInert removes, once the metadata are read, what no extractor keeps
+// and every one walks: scripts, styles, inline SVG, iframes, <meta> and
+// <link>. trafilatura clones the page three times and runs its metadata
+// pass over it; a smaller tree makes that cheaper. <noscript> stays: it
+// holds the real images of lazy-loading pages.
+func pruneInert(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.CommentNode {
+			n.RemoveChild(c)
+		} else if c.Type == html.ElementNode {
+			switch c.DataAtom {
+			case atom.Script, atom.Style, atom.Template, atom.Svg, atom.Iframe, atom.Meta, atom.Link, atom.Object, atom.Embed:
+				n.RemoveChild(c)
+			default:
+				if c.Namespace == "svg" || c.Namespace == "math" {
+					n.RemoveChild(c)
+				} else {
+					pruneInert(c)
+				}
+			}
+		}
+		c = next
 	}
 }

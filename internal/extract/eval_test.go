@@ -275,11 +275,11 @@ func TestScrapinghubBenchmark(t *testing.T) {
 }
 
 // The floors sit just under what the extractor measured when they were
-// set (F1 0.974 on the Scrapinghub pages, 0.890 on the fr/ar/es snippets):
+// set (F1 0.974 on the Scrapinghub pages, 0.904 on the fr/ar/es snippets):
 // a change that loses accuracy fails here.
 const (
 	aebFloor     = 0.972
-	snippetFloor = 0.885
+	snippetFloor = 0.900
 )
 
 // snippetPage is one page of trafilatura's evaluation set: snippets its

@@ -20,6 +20,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/net/html"
@@ -68,9 +69,14 @@ func New() *Extractor {
 	return &Extractor{sanitizer: sanitize.New()}
 }
 
-// Extract is New().Extract, for callers that extract one page.
+// shared is the Extractor behind Extract: built on first use, never
+// changed, safe for concurrent use. Building the sanitizer's policy costs
+// more than extracting a small page.
+var shared = sync.OnceValue(New)
+
+// Extract extracts one page with a shared Extractor; see Extractor.Extract.
 func Extract(ctx context.Context, body []byte, contentType, pageURL string, r Rules) (Page, error) {
-	return New().Extract(ctx, body, contentType, pageURL, r)
+	return shared().Extract(ctx, body, contentType, pageURL, r)
 }
 
 // Extract decodes body (its charset from contentType, the document's own

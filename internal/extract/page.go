@@ -42,7 +42,7 @@ func (e *Extractor) assemble(m meta, c content, pageURL string) Page {
 	}
 	p.Images = leadFirst(p.Images, p.LeadImage)
 	p.Words = countWords(p.Text)
-	p.Lang = chooseLang(m.lang, p.Title+"\n"+p.Text)
+	p.Lang = chooseLang(m.lang, p.Title+"\n"+prefix(p.Text, 4000))
 	return p
 }
 
@@ -293,6 +293,18 @@ func countWords(s string) int {
 		in = w
 	}
 	return n
+}
+
+// prefix cuts s to at most n bytes, on a rune boundary: the first
+// paragraphs tell the language as well as the whole text.
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // chooseLang keeps the declared language unless the text is plainly in

@@ -108,7 +108,7 @@ func (e *Extractor) Extract(ctx context.Context, body []byte, contentType, pageU
 	if err != nil {
 		return Page{}, fmt.Errorf("extracting %s: parsing the HTML: %w", where, err)
 	}
-	meta := readMeta(doc, pageURL, contentType)
+	meta := readMeta(doc, pageURL)
 	if err := ctx.Err(); err != nil {
 		return Page{}, fmt.Errorf("extracting %s: %w", where, err)
 	}

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"encoding/json"
-	"mime"
 	"strconv"
 	"strings"
 	"time"
@@ -47,7 +46,7 @@ type timeCandidate struct {
 	preferred bool // itemprop=datePublished, pubdate, class with "publish"
 }
 
-func readMeta(doc *html.Node, pageURL, contentType string) meta {
+func readMeta(doc *html.Node, pageURL string) meta {
 	f := pageFacts{metas: map[string]string{}}
 	f.walk(doc, false)
 
@@ -73,7 +72,7 @@ func readMeta(doc *html.Node, pageURL, contentType string) meta {
 		m.leadImage = m.absolute(f.firstFigureImg)
 	}
 	m.canonical = m.absolute(firstNonEmpty(f.canonical, f.metas["og:url"]))
-	m.lang = primaryLang(firstNonEmpty(f.htmlLang, f.metas["og:locale"], f.metas["content-language"], f.metas["dc.language"], f.metas["inlanguage"], ldString(ld, "inLanguage"), contentLanguage(contentType)))
+	m.lang = primaryLang(firstNonEmpty(f.htmlLang, f.metas["og:locale"], f.metas["content-language"], f.metas["dc.language"], f.metas["inlanguage"], ldString(ld, "inLanguage")))
 	for _, r := range f.robots {
 		for _, d := range strings.Split(strings.ToLower(r), ",") {
 			switch d = strings.Join(strings.Fields(d), ""); {
@@ -97,20 +96,6 @@ func (m meta) absolute(ref string) string {
 		return ""
 	}
 	return u
-}
-
-// contentLanguage reads a language a caller put in the content type
-// ("text/html; lang=fr" is rare, but the Content-Language header is passed
-// this way by nobody): kept for symmetry with the charset parameter.
-func contentLanguage(contentType string) string {
-	if contentType == "" {
-		return ""
-	}
-	_, params, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return ""
-	}
-	return params["lang"]
 }
 
 func (f *pageFacts) walk(n *html.Node, inFigure bool) {

@@ -295,10 +295,11 @@ func fixAtoms(n *html.Node) {
 }
 
 // pruneInert removes, once the metadata are read, what no extractor keeps
-// and every one walks: scripts, styles, inline SVG, iframes, <meta> and
-// <link>. trafilatura clones the page three times and runs its metadata
-// pass over it; a smaller tree makes that cheaper. <noscript> stays: it
-// holds the real images of lazy-loading pages.
+// and every one walks: scripts, styles, inline SVG, iframes, objects.
+// trafilatura clones the page three times; a smaller tree makes that
+// cheaper. <meta> and JSON-LD stay, or trafilatura's metadata pass (which
+// cannot be turned off) searches the body for what they say; <noscript>
+// stays: it holds the real images of lazy-loading pages.
 func pruneInert(n *html.Node) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
@@ -306,7 +307,13 @@ func pruneInert(n *html.Node) {
 			n.RemoveChild(c)
 		} else if c.Type == html.ElementNode {
 			switch c.DataAtom {
-			case atom.Script, atom.Style, atom.Template, atom.Svg, atom.Iframe, atom.Meta, atom.Link, atom.Object, atom.Embed:
+			case atom.Script:
+				// JSON-LD stays: without it trafilatura's metadata pass
+				// searches the whole page for what it holds.
+				if !strings.Contains(strings.ToLower(attr(c, "type")), "ld+json") {
+					n.RemoveChild(c)
+				}
+			case atom.Style, atom.Template, atom.Svg, atom.Iframe, atom.Object, atom.Embed:
 				n.RemoveChild(c)
 			default:
 				if c.Namespace == "svg" || c.Namespace == "math" {

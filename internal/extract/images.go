@@ -3,6 +3,8 @@ package extract
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -17,10 +19,44 @@ import (
 // keyLength is how much of a paragraph identifies it.
 const keyLength = 80
 
+// paragraphKey is the first keyLength bytes of a paragraph's letters and
+// digits, lower-cased (normTitle of its text, cut): it runs on every
+// paragraph of the page, so it stops reading once it has enough.
 func paragraphKey(n *html.Node) string {
-	t := normTitle(visibleText(n))
+	var b strings.Builder
+	var walk func(*html.Node) bool
+	walk = func(n *html.Node) bool {
+		switch n.Type {
+		case html.TextNode:
+			for _, r := range n.Data {
+				if unicode.IsLetter(r) || unicode.IsNumber(r) {
+					b.WriteRune(unicode.ToLower(r))
+					if b.Len() >= keyLength {
+						return false
+					}
+				}
+			}
+			return true
+		case html.ElementNode:
+			switch n.DataAtom {
+			case atom.Script, atom.Style, atom.Noscript, atom.Template:
+				return true
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	walk(n)
+	t := b.String()
 	if len(t) > keyLength {
 		t = t[:keyLength]
+		for !utf8.ValidString(t) {
+			t = t[:len(t)-1]
+		}
 	}
 	return t
 }

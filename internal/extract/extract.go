@@ -6,10 +6,12 @@
 // better of the two Go extractors measured on the Scrapinghub benchmark;
 // see eval_test.go), with readeck's go-readability consulted only when
 // trafilatura finds much less text than the page holds, and with the
-// corrections our pages need (the headline and standfirst trafilatura keeps
-// at the top of the text, short teaser lists). The page's metadata is read
-// here from <meta>, JSON-LD and the markup itself, which is faster than the
-// libraries' own metadata passes and lets us prefer what news sites mean.
+// corrections our pages need: the kicker and headline trafilatura keeps at
+// the top of the text, the teaser lists and "read also" lines it keeps
+// below and inside it, the spaces it loses around inline elements, and the
+// images it can keep only at a cost in accuracy (images.go). The page's
+// metadata are read here from <meta>, JSON-LD and the markup itself, which
+// lets us prefer what news sites mean.
 package extract
 
 import (

@@ -29,6 +29,7 @@ Commands:
   sources remove ID     stop following a source and delete its articles
   sources import FILE   follow the feeds of an OPML file (--defaults: Revue's shipped list)
   sources export        the sources as OPML 2.0 on standard output
+  extract FILE|URL      what the article extractor finds in one page (--json)
   demo                  a populated portal from bundled feeds, with no network
   migrate               bring the database schema up to date
   version               print the version
@@ -69,6 +70,8 @@ func (a *app) run(ctx context.Context, args []string) int {
 		err = a.crawl(ctx, rest)
 	case "sources":
 		err = a.sources(ctx, rest)
+	case "extract":
+		err = a.extract(ctx, rest)
 	case "demo":
 		err = a.demo(ctx, rest)
 	case "migrate":

@@ -26,6 +26,7 @@ type config struct {
 	HostDelay            time.Duration
 	MinInterval          time.Duration
 	MaxInterval          time.Duration
+	ShortText            int
 	LogLevel             string
 }
 
@@ -99,6 +100,7 @@ func (c *config) bind(fs *flag.FlagSet, env envLookup, which ...string) *configE
 			dur(&c.HostDelay, "host-delay", "REVUE_HOST_DELAY", time.Second, "pause between requests to one host")
 			dur(&c.MinInterval, "min-interval", "REVUE_MIN_INTERVAL", 5*time.Minute, "shortest polling interval of a source")
 			dur(&c.MaxInterval, "max-interval", "REVUE_MAX_INTERVAL", 24*time.Hour, "longest polling interval of a healthy source")
+			num(&c.ShortText, "short-text", "REVUE_SHORT_TEXT", 120, "an item whose feed text has fewer words gets its article page fetched for the full text (0: never)")
 		}
 	}
 	return errs
@@ -119,8 +121,8 @@ func (e *configErrors) check(c *config) error {
 			e.add(err)
 		}
 	}
-	if c.Workers < 0 || c.HostConcurrency < 0 || c.ReportThreshold < 0 {
-		e.add(fmt.Errorf("workers, host concurrency and report threshold cannot be negative"))
+	if c.Workers < 0 || c.HostConcurrency < 0 || c.ReportThreshold < 0 || c.ShortText < 0 {
+		e.add(fmt.Errorf("workers, host concurrency, report threshold and short text cannot be negative"))
 	}
 	if c.MinInterval > 0 && c.MaxInterval > 0 && c.MinInterval > c.MaxInterval {
 		e.add(fmt.Errorf("the minimum interval %s is longer than the maximum %s", c.MinInterval, c.MaxInterval))

@@ -48,12 +48,13 @@ func (a *app) crawl(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	sum, err := c.Once(ctx, *all)
+	sum, err := c.OnceWithPages(ctx, *all)
 	progress.finish()
 	if err != nil {
 		return fmt.Errorf("crawl stopped: %w", err)
 	}
-	fmt.Fprintf(a.stdout, "%d sources fetched, %d failed, %d new articles\n", sum.Sources, sum.Failed, sum.Articles)
+	fmt.Fprintf(a.stdout, "%d sources fetched, %d failed, %d new articles, %d full texts read from article pages\n",
+		sum.Sources, sum.Failed, sum.Articles, sum.Pages)
 	return nil
 }
 

@@ -9,10 +9,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"revue"
+	"revue/internal/crawl"
 	"revue/internal/demo"
+	"revue/internal/fetch"
 )
 
 // demo serves the bundled feed snapshots on loopback, crawls them into a
@@ -90,15 +93,17 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := newCrawler(&cfg, st, fetcher, log, nil, nil)
+	own := ownServerOnly(feedBase)
+	c, err := newCrawler(&cfg, st, own(fetcher), log, nil, nil)
 	if err != nil {
 		return err
 	}
-	sum, err := c.Once(ctx, true)
+	sum, err := c.OnceWithPages(ctx, true)
 	if err != nil {
 		return fmt.Errorf("crawling the demo feeds: %w", err)
 	}
-	fmt.Fprintf(a.stdout, "demo: %d bundled feeds crawled from %s, %d articles stored (%d feeds failed)\n", sum.Sources, feedBase, sum.Articles, sum.Failed)
+	fmt.Fprintf(a.stdout, "demo: %d bundled feeds crawled from %s, %d articles stored (%d feeds failed), %d full texts read from article pages\n",
+		sum.Sources, feedBase, sum.Articles, sum.Failed, sum.Pages)
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -106,5 +111,25 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	}
 	return a.runPortal(ctx, &cfg, st, ln, true, log, func(url string) {
 		fmt.Fprintf(a.stdout, "demo: open %s (Ctrl-C to stop)\n", url)
-	})
+	}, own)
+}
+
+// ownServerOnly limits the demo's crawler to the demo's own loopback
+// server: the bundled feeds link to their outlets' real sites, whose pages
+// the demo must not fetch (it runs without network, and a visitor did not
+// ask it to reach out). Such a page is refused at once, with words.
+func ownServerOnly(base string) func(*fetch.Client) crawl.Fetcher {
+	return func(c *fetch.Client) crawl.Fetcher { return demoFetcher{Client: c, base: base + "/"} }
+}
+
+type demoFetcher struct {
+	*fetch.Client // its BusyHosts and HostBurst pace the crawler's claims
+	base          string
+}
+
+func (d demoFetcher) Fetch(ctx context.Context, r fetch.Request) (*fetch.Response, error) {
+	if !strings.HasPrefix(r.URL, d.base) {
+		return nil, fmt.Errorf("fetching %s: %w: the demo fetches nothing beyond its own server", r.URL, fetch.ErrBadURL)
+	}
+	return d.Client.Fetch(ctx, r)
 }

@@ -29,8 +29,10 @@ func newTestApp(t *testing.T) *testApp {
 	return &testApp{t: t, env: map[string]string{
 		"REVUE_DATABASE":               filepath.Join(t.TempDir(), "revue.db"),
 		"REVUE_ALLOW_PRIVATE_NETWORKS": "1",
-		"REVUE_HOST_DELAY":             "0s",
-		"REVUE_LOG_LEVEL":              "error",
+		// Their items link to hosts that are not served here: no pages.
+		"REVUE_SHORT_TEXT": "0",
+		"REVUE_HOST_DELAY": "0s",
+		"REVUE_LOG_LEVEL":  "error",
 	}}
 }
 
@@ -160,7 +162,7 @@ func TestEndToEnd(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		a := ta.app(io.Discard, io.Discard)
-		if err := a.runPortal(ctx, &cfg, st, ln, false, a.logger("error"), func(u string) { ready <- u }); err != nil {
+		if err := a.runPortal(ctx, &cfg, st, ln, false, a.logger("error"), func(u string) { ready <- u }, nil); err != nil {
 			t.Error(err)
 		}
 	}()

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"revue"
+	"revue/internal/crawl"
 	"revue/internal/fetch"
 	"revue/internal/store/postgres"
 	"revue/internal/web"
@@ -38,7 +39,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Listen, err)
 	}
-	return a.runPortal(ctx, &cfg, st, ln, !noCrawl, log, nil)
+	return a.runPortal(ctx, &cfg, st, ln, !noCrawl, log, nil, nil)
 }
 
 // serveSettings reads serve's flags and environment: the settings and
@@ -69,7 +70,10 @@ func (f imageFetcher) FetchImage(ctx context.Context, url string) (string, []byt
 // runPortal serves the web portal on ln until ctx ends, with the crawler
 // alongside when crawling is on. ready, when set, is called once the
 // portal accepts requests.
-func (a *app) runPortal(ctx context.Context, cfg *config, st revue.Store, ln net.Listener, crawling bool, log *slog.Logger, ready func(url string)) error {
+// crawlVia, when set, wraps the fetcher the crawler uses (the demo limits
+// it to its own server).
+func (a *app) runPortal(ctx context.Context, cfg *config, st revue.Store, ln net.Listener, crawling bool, log *slog.Logger,
+	ready func(url string), crawlVia func(*fetch.Client) crawl.Fetcher) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -124,7 +128,11 @@ func (a *app) runPortal(ctx context.Context, cfg *config, st revue.Store, ln net
 		}
 	}()
 	if crawling {
-		c, err := newCrawler(cfg, st, fetcher, log, reg, nil)
+		var cf crawl.Fetcher = fetcher
+		if crawlVia != nil {
+			cf = crawlVia(fetcher)
+		}
+		c, err := newCrawler(cfg, st, cf, log, reg, nil)
 		if err != nil {
 			return err
 		}

@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"slices"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/term"
 
 	"revue"
 	"revue/internal/crawl"
+	"revue/internal/extract"
 	"revue/internal/fetch"
 	"revue/internal/store"
 )
@@ -61,6 +63,10 @@ func newCrawler(cfg *config, st revue.Store, f crawl.Fetcher, log *slog.Logger, 
 			return nil, fmt.Errorf("registering crawl metrics: %w", err)
 		}
 	}
+	var pages crawl.PageReader
+	if cfg.ShortText > 0 {
+		pages = pageReader(extract.New())
+	}
 	return crawl.New(crawl.Config{
 		Store:       st,
 		Fetcher:     f,
@@ -71,7 +77,29 @@ func newCrawler(cfg *config, st revue.Store, f crawl.Fetcher, log *slog.Logger, 
 		Logger:      log,
 		Metrics:     metrics,
 		SourceDone:  done,
+		Pages:       pages,
+		ShortText:   cfg.ShortText,
 	})
+}
+
+// pageReader lets the crawler read article pages with the extractor. The
+// lead image comes first, from the text or else from the page's metadata.
+func pageReader(ex *extract.Extractor) crawl.PageReader {
+	return func(ctx context.Context, body []byte, contentType, pageURL string, rules revue.ExtractRules) (crawl.ReadPage, error) {
+		p, err := ex.Extract(ctx, body, contentType, pageURL, extract.Rules{Body: rules.Body, Drop: rules.Drop})
+		if err != nil {
+			return crawl.ReadPage{}, err
+		}
+		read := crawl.ReadPage{HTML: p.HTML, Text: p.Text, Words: p.Words, Byline: p.Byline, Lang: p.Lang,
+			NoArchive: p.NoArchive, NoSnippet: p.NoSnippet}
+		if p.LeadImage != "" && !slices.ContainsFunc(p.Images, func(img extract.Image) bool { return img.URL == p.LeadImage }) {
+			read.Images = append(read.Images, revue.Image{URL: p.LeadImage})
+		}
+		for _, img := range p.Images {
+			read.Images = append(read.Images, revue.Image{URL: img.URL, Alt: img.Alt, Width: img.Width, Height: img.Height})
+		}
+		return read, nil
+	}
 }
 
 // redactDSN hides a password in a PostgreSQL URL before it is printed.

@@ -48,8 +48,12 @@ type Config struct {
 	LivePoll time.Duration
 	// Wake, when set, triggers an immediate poll (PostgreSQL NOTIFY).
 	Wake <-chan int64
-	// TrustedProxies are kept for the image-report feature.
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client; any other peer is the client itself.
 	TrustedProxies []netip.Prefix
+	// StreamsPerClient bounds the live ticker streams one client network
+	// (an IPv4 address, an IPv6 /64) holds at once (default 4).
+	StreamsPerClient int
 	// ImageCacheBytes caps the in-memory image cache (default 32 MiB).
 	ImageCacheBytes int64
 }
@@ -64,7 +68,8 @@ type Server struct {
 	loc      *time.Location
 	poll     time.Duration
 	wake     <-chan int64
-	proxies  []netip.Prefix
+	clients  clientAddrs
+	streams  *streamLimit
 	tr       *i18n.Translator
 	pages    map[string]*template.Template
 	static   fs.FS
@@ -83,6 +88,10 @@ const (
 	pageSize          = 20
 )
 
+// defaultStreamsPerClient leaves a browser two of its six connections to
+// one host for pages even when it opens a stream per tab.
+const defaultStreamsPerClient = 4
+
 // New checks cfg and parses the embedded templates once.
 func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
@@ -100,7 +109,6 @@ func New(cfg Config) (*Server, error) {
 		loc:       cfg.Location,
 		poll:      cfg.LivePoll,
 		wake:      cfg.Wake,
-		proxies:   cfg.TrustedProxies,
 		heartbeat: sseHeartbeat,
 	}
 	if s.log == nil {
@@ -121,6 +129,16 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.cache = newImageCache(cacheBytes)
 	s.hub = newHub()
+	perClient := cfg.StreamsPerClient
+	if perClient <= 0 {
+		perClient = defaultStreamsPerClient
+	}
+	s.streams = newStreamLimit(perClient)
+	clients, err := newClientAddrs(cfg.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("web: trusted proxies: %w", err)
+	}
+	s.clients = clients
 
 	tr, err := i18n.New("fr")
 	if err != nil {

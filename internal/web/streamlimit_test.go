@@ -1,0 +1,201 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+)
+
+// streamAttempt is one request for /events/ticker from a chosen loopback
+// address, kept open while it streams.
+type streamAttempt struct {
+	status     int
+	retryAfter string
+	body       string
+	close      func()
+}
+
+func openStreamFrom(t *testing.T, e *testEnv, from, forwardedFor string) streamAttempt {
+	t.Helper()
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}}
+	client := &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext, DisableKeepAlives: true}}
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.portal.URL+"/events/ticker", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if forwardedFor != "" {
+		req.Header.Set("X-Forwarded-For", forwardedFor)
+	}
+	// A refusal must come at once; a stream's headers come at once too.
+	timer := time.AfterFunc(5*time.Second, cancel)
+	resp, err := client.Do(req)
+	timer.Stop()
+	if err != nil {
+		cancel()
+		t.Fatalf("GET /events/ticker from %s (X-Forwarded-For %q): %v", from, forwardedFor, err)
+	}
+	a := streamAttempt{status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After")}
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		a.body = string(b)
+	}
+	a.close = func() {
+		cancel()
+		resp.Body.Close()
+	}
+	t.Cleanup(a.close)
+	return a
+}
+
+func TestStreamsPerClient(t *testing.T) {
+	type step struct {
+		from, forwardedFor string
+		// closeStep, when set, closes the stream opened at that step
+		// (counted from 1) instead of opening one.
+		closeStep int
+		want      int
+		// eventually lets the server take a moment to notice a closed
+		// stream before it serves this one.
+		eventually bool
+	}
+	open := func(from, forwardedFor string, want int) step {
+		return step{from: from, forwardedFor: forwardedFor, want: want}
+	}
+	const ok, refused = http.StatusOK, http.StatusTooManyRequests
+	tests := []struct {
+		name    string
+		proxies []netip.Prefix
+		steps   []step
+	}{
+		{
+			name: "a fifth stream from one address is refused, another address is served",
+			steps: []step{
+				open("127.0.0.2", "", ok), open("127.0.0.2", "", ok), open("127.0.0.2", "", ok), open("127.0.0.2", "", ok),
+				open("127.0.0.2", "", refused),
+				open("127.0.0.3", "", ok),
+			},
+		},
+		{
+			name: "a closed stream frees its slot",
+			steps: []step{
+				open("127.0.0.2", "", ok), open("127.0.0.2", "", ok), open("127.0.0.2", "", ok), open("127.0.0.2", "", ok),
+				open("127.0.0.2", "", refused),
+				{closeStep: 2},
+				{from: "127.0.0.2", want: ok, eventually: true},
+				open("127.0.0.2", "", refused),
+			},
+		},
+		{
+			name:    "behind a trusted proxy, IPv6 clients are counted by /64",
+			proxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
+			steps: []step{
+				open("127.0.0.1", "2001:db8:a:b::1", ok),
+				open("127.0.0.1", "2001:db8:a:b::2", ok),
+				open("127.0.0.1", "2001:db8:a:b:ffff:ffff:ffff:ffff", ok),
+				open("127.0.0.1", "2001:db8:a:b::1", ok),
+				open("127.0.0.1", "2001:db8:a:b:1234::5", refused),
+				open("127.0.0.1", "2001:db8:a:c::1", ok),
+				// The proxy's own address is not the client's.
+				open("127.0.0.1", "", ok),
+			},
+		},
+		{
+			name:    "behind a chain of trusted proxies, the client is the first untrusted address from the right",
+			proxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("10.0.0.0/8")},
+			steps: []step{
+				open("127.0.0.1", "203.0.113.9, 198.51.100.7, 10.1.2.3", ok),
+				open("127.0.0.2", "198.51.100.7, 10.9.9.9", ok),
+				open("127.0.0.1", "1.2.3.4, 198.51.100.7", ok),
+				open("127.0.0.1", "198.51.100.7", ok),
+				open("127.0.0.1", "198.51.100.7", refused),
+				open("127.0.0.1", "198.51.100.8", ok),
+			},
+		},
+		{
+			name:    "X-Forwarded-For from a peer that is not a trusted proxy is ignored",
+			proxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
+			steps: []step{
+				open("127.0.0.4", "192.0.2.1", ok), open("127.0.0.4", "192.0.2.2", ok),
+				open("127.0.0.4", "192.0.2.3", ok), open("127.0.0.4", "192.0.2.4", ok),
+				open("127.0.0.4", "192.0.2.5", refused),
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, func(c *Config) { c.TrustedProxies = tc.proxies })
+			attempts := make([]streamAttempt, len(tc.steps))
+			for i, s := range tc.steps {
+				if s.closeStep > 0 {
+					attempts[s.closeStep-1].close()
+					continue
+				}
+				a := openStreamFrom(t, e, s.from, s.forwardedFor)
+				deadline := time.Now().Add(10 * time.Second)
+				for s.eventually && a.status != s.want && time.Now().Before(deadline) {
+					a.close()
+					time.Sleep(10 * time.Millisecond)
+					a = openStreamFrom(t, e, s.from, s.forwardedFor)
+				}
+				attempts[i] = a
+				if a.status != s.want {
+					t.Fatalf("step %d, from %s (X-Forwarded-For %q): status %d, want %d", i+1, s.from, s.forwardedFor, a.status, s.want)
+				}
+				if a.status == refused {
+					if a.retryAfter != "30" {
+						t.Errorf("step %d: Retry-After %q, want 30", i+1, a.retryAfter)
+					}
+					if !strings.Contains(a.body, "Too many live ticker streams") {
+						t.Errorf("step %d: body %q does not say why", i+1, a.body)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestClientNetwork(t *testing.T) {
+	proxies := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8")}
+	tests := []struct {
+		name, remoteAddr, forwardedFor string
+		want                           string
+	}{
+		{"IPv4 peer", "198.51.100.7:51234", "", "198.51.100.7/32"},
+		{"IPv6 peer is its /64", "[2001:db8:1:2:3:4:5:6]:443", "", "2001:db8:1:2::/64"},
+		{"IPv4-mapped IPv6 peer is the IPv4 address", "[::ffff:198.51.100.7]:1", "", "198.51.100.7/32"},
+		{"zone dropped", "[fe80::1%eth0]:1", "", "fe80::/64"},
+		{"untrusted peer's header ignored", "198.51.100.7:1", "203.0.113.1", "198.51.100.7/32"},
+		{"trusted proxy: the header's client", "10.0.0.5:1", "203.0.113.1", "203.0.113.1/32"},
+		{"trusted IPv6 proxy: IPv6 client by /64", "[fd00::5]:1", "2001:db8:9:9::1", "2001:db8:9:9::/64"},
+		{"trusted proxy: rightmost untrusted wins over a spoofed left", "10.0.0.5:1", "1.1.1.1, 203.0.113.1, 10.2.2.2", "203.0.113.1/32"},
+		{"trusted proxy: several header lines read in order", "10.0.0.5:1", "1.1.1.1\n203.0.113.1", "203.0.113.1/32"},
+		{"trusted proxy without a header is the client", "10.0.0.5:1", "", "10.0.0.5/32"},
+		{"trusted proxy with garbage is the client", "10.0.0.5:1", "not-an-address", "10.0.0.5/32"},
+		{"Unix socket peer has no network", "@", "", "invalid Prefix"},
+	}
+	clients, err := newClientAddrs(proxies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/events/ticker", nil)
+			r.RemoteAddr = tc.remoteAddr
+			for line := range strings.SplitSeq(tc.forwardedFor, "\n") {
+				if line != "" {
+					r.Header.Add("X-Forwarded-For", line)
+				}
+			}
+			if got := clientNetwork(clients.of(r)).String(); got != tc.want {
+				t.Errorf("client network %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -198,10 +198,13 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	client := clientNetwork(s.clients.of(r))
 	release, ok := s.streams.acquire(client)
 	if !ok {
+		s.metrics.streamsRefused.Inc()
 		s.refuseStream(w, r, client)
 		return
 	}
 	defer release()
+	s.metrics.streamsOpen.Inc()
+	defer s.metrics.streamsOpen.Dec()
 
 	rc := http.NewResponseController(w)
 	// A live stream outlives any server-wide write timeout.

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"revue"
 	"revue/internal/web/i18n"
 )
@@ -56,6 +58,9 @@ type Config struct {
 	StreamsPerClient int
 	// ImageCacheBytes caps the in-memory image cache (default 32 MiB).
 	ImageCacheBytes int64
+	// Metrics, when set, is where the portal registers its Prometheus
+	// series (open and refused live streams).
+	Metrics prometheus.Registerer
 }
 
 // Server serves the portal. Build it with New.
@@ -70,6 +75,7 @@ type Server struct {
 	wake     <-chan int64
 	clients  clientAddrs
 	streams  *streamLimit
+	metrics  *metrics
 	tr       *i18n.Translator
 	pages    map[string]*template.Template
 	static   fs.FS
@@ -139,6 +145,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: trusted proxies: %w", err)
 	}
 	s.clients = clients
+	if s.metrics, err = newMetrics(cfg.Metrics); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
 
 	tr, err := i18n.New("fr")
 	if err != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // streamAttempt is one request for /events/ticker from a chosen loopback
@@ -130,19 +133,35 @@ func TestStreamsPerClient(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, func(c *Config) { c.TrustedProxies = tc.proxies })
+			reg := prometheus.NewPedanticRegistry()
+			e := newEnv(t, func(c *Config) {
+				c.TrustedProxies = tc.proxies
+				c.Metrics = reg
+			})
 			attempts := make([]streamAttempt, len(tc.steps))
+			refusals, open := 0, 0
+			count := func(a streamAttempt) {
+				switch a.status {
+				case refused:
+					refusals++
+				case ok:
+					open++
+				}
+			}
 			for i, s := range tc.steps {
 				if s.closeStep > 0 {
 					attempts[s.closeStep-1].close()
+					open--
 					continue
 				}
 				a := openStreamFrom(t, e, s.from, s.forwardedFor)
+				count(a)
 				deadline := time.Now().Add(10 * time.Second)
 				for s.eventually && a.status != s.want && time.Now().Before(deadline) {
 					a.close()
 					time.Sleep(10 * time.Millisecond)
 					a = openStreamFrom(t, e, s.from, s.forwardedFor)
+					count(a)
 				}
 				attempts[i] = a
 				if a.status != s.want {
@@ -157,8 +176,35 @@ func TestStreamsPerClient(t *testing.T) {
 					}
 				}
 			}
+			if got := metricValue(t, reg, "revue_live_streams_refused_total"); got != float64(refusals) {
+				t.Errorf("revue_live_streams_refused_total = %v, want the %d refusals seen", got, refusals)
+			}
+			waitFor(t, fmt.Sprintf("revue_live_streams to be the %d streams open", open), func() bool {
+				return metricValue(t, reg, "revue_live_streams") == float64(open)
+			})
 		})
 	}
+}
+
+// metricValue is the value of a gauge or counter without labels.
+func metricValue(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatalf("gathering metrics: %v", err)
+	}
+	for _, f := range families {
+		if f.GetName() != name || len(f.GetMetric()) != 1 {
+			continue
+		}
+		m := f.GetMetric()[0]
+		if c := m.GetCounter(); c != nil {
+			return c.GetValue()
+		}
+		return m.GetGauge().GetValue()
+	}
+	t.Fatalf("no metric %s", name)
+	return 0
 }
 
 func TestClientNetwork(t *testing.T) {

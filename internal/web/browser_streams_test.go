@@ -20,6 +20,14 @@ import (
 // held stream lets go (the 15 s heartbeat), far above it.
 const pageLoadBudget = time.Second
 
+// tabsLoadBudget is the same bound for eight tabs loading at once. Those
+// loads are bound by CPU: Chromium lets one request for a URL go out at a
+// time until its headers come back, and eight home pages rendered by the
+// race-enabled server next to eight Chromium pages take 1-1.6 s on two
+// cores shared with other tests (under 1 s on an idle machine). A stalled
+// load still takes 15 s or more.
+const tabsLoadBudget = 3 * time.Second
+
 // pageLoadCap ends a stalled load, so the test reports it instead of hanging.
 const pageLoadCap = 20 * time.Second
 
@@ -69,13 +77,13 @@ func timedNavigate(tab context.Context, url string) (time.Duration, error) {
 }
 
 // checkLoads fails the test for every load over budget and logs max and p50.
-func checkLoads(t *testing.T, what string, loads []time.Duration, errs []error) {
+func checkLoads(t *testing.T, what string, budget time.Duration, loads []time.Duration, errs []error) {
 	t.Helper()
 	for i, d := range loads {
 		if errs[i] != nil {
 			t.Errorf("%s: load %d failed after %v: %v", what, i+1, d.Round(time.Millisecond), errs[i])
-		} else if d > pageLoadBudget {
-			t.Errorf("%s: load %d took %v, over %v", what, i+1, d.Round(time.Millisecond), pageLoadBudget)
+		} else if d > budget {
+			t.Errorf("%s: load %d took %v, over %v", what, i+1, d.Round(time.Millisecond), budget)
 		}
 	}
 	sorted := slices.Sorted(slices.Values(loads))
@@ -153,7 +161,7 @@ func TestBrowserStreams(t *testing.T) {
 			d, err := timedNavigate(tab, e.portal.URL+ArticlePath(a.ID, a.Title))
 			loads, errs = append(loads, d), append(errs, err)
 		}
-		checkLoads(t, "40 article pages in sequence", loads, errs)
+		checkLoads(t, "40 article pages in sequence", pageLoadBudget, loads, errs)
 		checkStreams(t, e, 1, "after 40 article pages")
 
 		// The page in front is live.
@@ -267,7 +275,7 @@ func TestBrowserStreams(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		checkLoads(t, "8 tabs opened at once", loads, errs)
+		checkLoads(t, "8 tabs opened at once", tabsLoadBudget, loads, errs)
 
 		// Close the tabs one by one: whichever holds the stream, the
 		// others go on receiving, and the browser never holds more than

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,9 @@ const (
 	// added today brings its backlog, which belongs in listings, not at the
 	// top of the live ticker.
 	liveWindow = 48 * time.Hour
+	// streamRetryAfter is when a client refused a stream may ask again;
+	// ticker.js waits as long before it does.
+	streamRetryAfter = 30 * time.Second
 )
 
 // hub fans new headlines out to the SSE subscribers of this process.
@@ -198,6 +202,17 @@ type headlineEvent struct {
 
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	client := clientNetwork(s.clients.of(r))
+	release, ok := s.streams.acquire(client)
+	if !ok {
+		s.metrics.streamsRefused.Inc()
+		s.refuseStream(w, r, client)
+		return
+	}
+	defer release()
+	s.metrics.streamsOpen.Inc()
+	defer s.metrics.streamsOpen.Dec()
+
 	rc := http.NewResponseController(w)
 	// A live stream outlives any server-wide write timeout.
 	_ = rc.SetWriteDeadline(time.Time{})
@@ -254,6 +269,17 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// refuseStream answers a client past its stream bound at once, so neither
+// side holds a connection for nothing.
+func (s *Server) refuseStream(w http.ResponseWriter, r *http.Request, client netip.Prefix) {
+	s.log.DebugContext(r.Context(), "live ticker: refused a stream past the per-client bound", "client", client)
+	wait := int(streamRetryAfter / time.Second)
+	w.Header().Set("Retry-After", strconv.Itoa(wait))
+	w.Header().Set("Cache-Control", "no-store")
+	http.Error(w, fmt.Sprintf("Too many live ticker streams from your address; close a tab or try again in %d seconds.", wait),
+		http.StatusTooManyRequests)
 }
 
 // writeHeadlines sends the articles not in sent. With remember, it adds

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"revue"
 	"revue/internal/web/i18n"
 )
@@ -48,10 +50,17 @@ type Config struct {
 	LivePoll time.Duration
 	// Wake, when set, triggers an immediate poll (PostgreSQL NOTIFY).
 	Wake <-chan int64
-	// TrustedProxies are kept for the image-report feature.
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client; any other peer is the client itself.
 	TrustedProxies []netip.Prefix
+	// StreamsPerClient bounds the live ticker streams one client network
+	// (an IPv4 address, an IPv6 /64) holds at once (default 4).
+	StreamsPerClient int
 	// ImageCacheBytes caps the in-memory image cache (default 32 MiB).
 	ImageCacheBytes int64
+	// Metrics, when set, is where the portal registers its Prometheus
+	// series (open and refused live streams).
+	Metrics prometheus.Registerer
 }
 
 // Server serves the portal. Build it with New.
@@ -64,7 +73,9 @@ type Server struct {
 	loc      *time.Location
 	poll     time.Duration
 	wake     <-chan int64
-	proxies  []netip.Prefix
+	clients  clientAddrs
+	streams  *streamLimit
+	metrics  *metrics
 	tr       *i18n.Translator
 	pages    map[string]*template.Template
 	static   fs.FS
@@ -83,6 +94,10 @@ const (
 	pageSize          = 20
 )
 
+// defaultStreamsPerClient leaves a browser two of its six connections to
+// one host for pages even when it opens a stream per tab.
+const defaultStreamsPerClient = 4
+
 // New checks cfg and parses the embedded templates once.
 func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
@@ -100,7 +115,6 @@ func New(cfg Config) (*Server, error) {
 		loc:       cfg.Location,
 		poll:      cfg.LivePoll,
 		wake:      cfg.Wake,
-		proxies:   cfg.TrustedProxies,
 		heartbeat: sseHeartbeat,
 	}
 	if s.log == nil {
@@ -121,6 +135,19 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.cache = newImageCache(cacheBytes)
 	s.hub = newHub()
+	perClient := cfg.StreamsPerClient
+	if perClient <= 0 {
+		perClient = defaultStreamsPerClient
+	}
+	s.streams = newStreamLimit(perClient)
+	clients, err := newClientAddrs(cfg.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("web: trusted proxies: %w", err)
+	}
+	s.clients = clients
+	if s.metrics, err = newMetrics(cfg.Metrics); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
 
 	tr, err := i18n.New("fr")
 	if err != nil {

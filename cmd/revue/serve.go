@@ -101,6 +101,7 @@ func (a *app) runPortal(ctx context.Context, cfg *config, st revue.Store, ln net
 		Now:            time.Now,
 		Wake:           wake,
 		TrustedProxies: cfg.TrustedProxies,
+		Metrics:        reg,
 	})
 	if err != nil {
 		return fmt.Errorf("preparing the portal: %w", err)

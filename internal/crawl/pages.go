@@ -145,7 +145,9 @@ func (c *Crawler) readPage(ctx context.Context, job revue.PageJob) bool {
 	}
 	c.cfg.Metrics.observePage(o)
 	if o.Err != "" {
-		c.cfg.Logger.Info("article page not read", "article", job.ArticleID, "url", job.URL, "err", o.Err, "retry", !o.RetryAt.IsZero())
+		// The article says why (PageError) and the metrics count it; a
+		// source whose pages all fail would flood the log at Info.
+		c.cfg.Logger.Debug("article page not read", "article", job.ArticleID, "url", job.URL, "err", o.Err, "retry", !o.RetryAt.IsZero())
 		return false
 	}
 	return true

@@ -41,6 +41,13 @@ import (
 //go:embed feeds/*.xml
 var bundled embed.FS
 
+// articlePages are real article pages served at /pages/{name}.html by the
+// demo's own small publisher, whose feed (feeds/selection-multi.xml) gives
+// only a summary: the crawler reads their full text.
+//
+//go:embed pages/*.html.gz
+var articlePages embed.FS
+
 // Feed is one outlet's bundled feed and the settings its demo source gets.
 type Feed struct {
 	Name    string
@@ -89,6 +96,10 @@ func Feeds() []Feed {
 			Snapshots: []string{"hespress-ar-1.xml", "hespress-ar-2.xml"}, Lag: minutes(2)},
 		{Name: "TelQuel", Path: "/feeds/telquel-fr.xml", Lang: "fr", Section: "actualite", ContentType: rss + "; charset=UTF-8",
 			Snapshots: []string{"telquel-fr.xml"}, Lag: minutes(6)},
+		// Written for the demo: a summary-only feed linking to real article
+		// pages the demo serves itself (pages/), read whole by the crawler.
+		{Name: "La sélection — articles entiers", Path: "/feeds/selection-multi.xml", Section: "international",
+			ContentType: rss + "; charset=utf-8", Snapshots: []string{"selection-multi.xml"}, Lag: minutes(9)},
 		{Name: "Le Monde", Path: "/feeds/lemonde-fr.xml", Lang: "fr", Section: "international", ContentType: rss + "; charset=utf-8",
 			Snapshots: []string{"lemonde-fr.xml"}, Lag: minutes(40)},
 		{Name: "Al Jazeera English", Path: "/feeds/aljazeera-en.xml", Lang: "en", Section: "international", ContentType: rss,
@@ -136,6 +147,9 @@ func Feeds() []Feed {
 // with 304 Not Modified.
 func Handler(s Schedule) http.Handler {
 	h, err := newHandler(bundled, "feeds", Feeds(), s)
+	if err == nil {
+		err = h.addPages(articlePages)
+	}
 	if err != nil {
 		// The bundle is compiled in and checked by the tests: a failure here
 		// is a build defect, not a runtime condition.
@@ -166,6 +180,7 @@ type entry struct {
 
 type handler struct {
 	entries  map[string]entry
+	pages    map[string][]byte // URL path → page, decompressed
 	schedule Schedule
 }
 
@@ -178,7 +193,7 @@ func newHandler(fsys fs.FS, dir string, feeds []Feed, s Schedule) (*handler, err
 	if s.Now == nil {
 		s.Now = time.Now
 	}
-	h := &handler{entries: make(map[string]entry, len(feeds)), schedule: s}
+	h := &handler{entries: make(map[string]entry, len(feeds)), pages: map[string][]byte{}, schedule: s}
 	for _, f := range feeds {
 		if len(f.Snapshots) == 0 {
 			return nil, fmt.Errorf("feed %s has no snapshot", f.Path)
@@ -269,10 +284,36 @@ func (h *handler) current(e entry) int {
 	return min(int(elapsed/h.schedule.Step), len(e.captures)-1)
 }
 
+// addPages serves every pages/{name}.html.gz of fsys at /pages/{name}.html.
+func (h *handler) addPages(fsys fs.FS) error {
+	names, err := fs.Glob(fsys, "pages/*.html.gz")
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		compressed, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", name, err)
+		}
+		page, err := gunzip(compressed)
+		if err != nil {
+			return fmt.Errorf("decompressing %s: %w", name, err)
+		}
+		h.pages["/"+strings.TrimSuffix(name, ".gz")] = page
+	}
+	return nil
+}
+
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "only GET and HEAD are served here", http.StatusMethodNotAllowed)
+		return
+	}
+	if page, ok := h.pages[r.URL.Path]; ok {
+		// Every bundled page is UTF-8 and says so in its <meta>.
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		http.ServeContent(w, r, "", h.schedule.Start, bytes.NewReader(page))
 		return
 	}
 	e, ok := h.entries[r.URL.Path]
@@ -300,17 +341,34 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Core; the names of the opening and closing tags are compared in code.
 var dateElement = regexp.MustCompile(`<((?:[A-Za-z][\w.-]*:)?(?:pubDate|lastBuildDate|date|updated|published|issued|modified|created))>(\s*(?:<!\[CDATA\[)?)([^<\]]{8,64}?)((?:\]\]>)?\s*)</((?:[A-Za-z][\w.-]*:)?[A-Za-z]+)>`)
 
+// firstEntry finds where a feed's items begin.
+var firstEntry = regexp.MustCompile(`<(?:item|entry)[\s>]`)
+
 // dateLayouts are the formats the bundled feeds write dates in; a date in
 // another format is left as it is.
 var dateLayouts = []string{time.RFC1123Z, time.RFC1123, "Mon, 2 Jan 2006 15:04:05 -0700", "Mon, 2 Jan 2006 15:04:05 MST",
 	"Mon, 02 Jan 2006 15:04:05 -07:00", "Mon, 02 Jan 2006 15:04 MST", time.RFC3339Nano, time.RFC3339}
 
-// moveDates shifts every date of doc by one amount, so that the latest one
-// becomes newest, and returns the new document and that latest date moved.
+// moveDates shifts every date of doc by one amount, so that its newest item
+// is dated newest, and returns the new document and that item's date moved.
 // ok is false when doc holds no date it can read (nothing is changed).
 func moveDates(doc []byte, newest time.Time) (moved []byte, latest time.Time, ok bool) {
+	// The newest item, not the channel's build date (often later), is
+	// what is dated Lag before serving: only dates after the first item
+	// count.
+	firstItem := len(doc)
+	if loc := firstEntry.FindIndex(doc); loc != nil {
+		firstItem = loc[0]
+	}
 	var dates []time.Time
-	for _, m := range dateElement.FindAllSubmatch(doc, -1) {
+	for _, loc := range dateElement.FindAllSubmatchIndex(doc, -1) {
+		if loc[0] < firstItem {
+			continue
+		}
+		m := make([][]byte, len(loc)/2)
+		for i := range m {
+			m[i] = doc[loc[2*i]:loc[2*i+1]]
+		}
 		if string(m[1]) != string(m[5]) {
 			continue
 		}

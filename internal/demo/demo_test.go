@@ -102,6 +102,17 @@ func TestBundleMatchesTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pages, err := fs.Glob(articlePages, "pages/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range pages {
+		data, err := fs.ReadFile(articlePages, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += len(data)
+	}
 	if total > maxBundle {
 		t.Errorf("bundle is %d bytes, over the %d budget", total, maxBundle)
 	}
@@ -435,4 +446,32 @@ func itemDate(it *gofeed.Item) time.Time {
 		return *it.UpdatedParsed
 	}
 	return time.Time{}
+}
+
+// The demo's own publisher: every link of its summary-only feed is a page
+// the demo serves, HTML in UTF-8, and every bundled page is linked.
+func TestPublisherPages(t *testing.T) {
+	srv, _ := newTestServer(t)
+	resp := get(t, srv.Client(), srv.URL+"/feeds/selection-multi.xml", nil)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := fs.Glob(articlePages, "pages/*.html.gz")
+	if err != nil || len(names) == 0 || len(f.Items) != len(names) {
+		t.Fatalf("%d pages bundled (%v), %d items in the feed: one item per page", len(names), err, len(f.Items))
+	}
+	for _, it := range f.Items {
+		if len(strings.Fields(it.Description)) >= 120 {
+			t.Errorf("%s: the summary has %d words; the crawler reads the page only of short ones", it.Link, len(strings.Fields(it.Description)))
+		}
+		page := get(t, srv.Client(), srv.URL+it.Link, nil)
+		html, _ := io.ReadAll(page.Body)
+		page.Body.Close()
+		if page.StatusCode != http.StatusOK || page.Header.Get("Content-Type") != "text/html; charset=utf-8" || !bytes.Contains(html, []byte("<html")) {
+			t.Errorf("%s: %s %q, %d bytes; want the HTML page", it.Link, page.Status, page.Header.Get("Content-Type"), len(html))
+		}
+	}
 }

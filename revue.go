@@ -121,8 +121,11 @@ type Article struct {
 	ID         int64
 	SourceID   int64
 	SourceName string // filled by reads
-	GUID       string
-	URL        string // the original article, as linked by the feed (absolute)
+	// SourceRepublish is the source's republishing mode (Source.Republish),
+	// filled by reads of whole articles.
+	SourceRepublish string
+	GUID            string
+	URL             string // the original article, as linked by the feed (absolute)
 	// CanonicalURL is the normalised link used for de-duplication across
 	// sources. Empty when the item has no link, and for an item whose link
 	// another article of the same source already holds (episodes of one show,

@@ -27,6 +27,7 @@ type config struct {
 	MinInterval          time.Duration
 	MaxInterval          time.Duration
 	ShortText            int
+	Republish            string
 	LogLevel             string
 }
 
@@ -85,6 +86,13 @@ func (c *config) bind(fs *flag.FlagSet, env envLookup, which ...string) *configE
 			str(&c.Listen, "listen", "REVUE_LISTEN", "127.0.0.1:8080", "address the portal listens on")
 			str(&c.BaseURL, "base-url", "REVUE_BASE_URL", "", "public base URL of the portal (default http://{listen})")
 			num(&c.ReportThreshold, "report-threshold", "REVUE_REPORT_THRESHOLD", 3, "distinct reports that block an image")
+			str(&c.Republish, "republish", "REVUE_REPUBLISH", "full", "how much of an article the portal shows unless its source says: full or excerpt")
+			errs.after(func() error {
+				if c.Republish != "full" && c.Republish != "excerpt" {
+					return fmt.Errorf("--republish is %q: full or excerpt", c.Republish)
+				}
+				return nil
+			})
 			proxies := ""
 			str(&proxies, "trusted-proxies", "REVUE_TRUSTED_PROXIES", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is believed")
 			errs.after(func() error {

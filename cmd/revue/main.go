@@ -26,6 +26,7 @@ Commands:
   crawl                 crawl only (a worker); --once for one pass, --all to fetch every source
   sources add URL       follow a feed (or a site: its feed is discovered)
   sources list          the sources and their health (--json)
+  sources set ID        change a source: name, language, section, region, page rules, republishing
   sources remove ID     stop following a source and delete its articles
   sources import FILE   follow the feeds of an OPML file (--defaults: Revue's shipped list)
   sources export        the sources as OPML 2.0 on standard output

@@ -102,6 +102,7 @@ func (a *app) runPortal(ctx context.Context, cfg *config, st revue.Store, ln net
 		Wake:           wake,
 		TrustedProxies: cfg.TrustedProxies,
 		Metrics:        reg,
+		Republish:      cfg.Republish,
 	})
 	if err != nil {
 		return fmt.Errorf("preparing the portal: %w", err)

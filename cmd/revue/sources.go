@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"net/url"
 	"os"
@@ -15,13 +17,14 @@ import (
 	"revue"
 	"revue/internal/defaults"
 	"revue/internal/discover"
+	"revue/internal/extract"
 	"revue/internal/opml"
 	"revue/internal/web"
 )
 
 func (a *app) sources(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: sources needs a subcommand: add, list, remove, import or export", errUsage)
+		return fmt.Errorf("%w: sources needs a subcommand: add, list, set, remove, import or export", errUsage)
 	}
 	switch args[0] {
 	case "add":
@@ -34,8 +37,10 @@ func (a *app) sources(ctx context.Context, args []string) error {
 		return a.sourcesImport(ctx, args[1:])
 	case "export":
 		return a.sourcesExport(ctx, args[1:])
+	case "set":
+		return a.sourcesSet(ctx, args[1:])
 	}
-	return fmt.Errorf("%w: unknown sources subcommand %q (add, list, remove, import, export)", errUsage, args[0])
+	return fmt.Errorf("%w: unknown sources subcommand %q (add, list, set, remove, import, export)", errUsage, args[0])
 }
 
 func (a *app) sourcesAdd(ctx context.Context, args []string) error {
@@ -148,6 +153,8 @@ func health(s revue.Source) string {
 		return "new"
 	case s.ConsecutiveFailures > 0:
 		return fmt.Sprintf("failing ×%d (%s)", s.ConsecutiveFailures, statusWord(s.LastStatus))
+	case s.LastError != "":
+		return "read in part (" + statusWord(s.LastStatus) + ")"
 	default:
 		return "ok (" + statusWord(s.LastStatus) + ")"
 	}
@@ -158,6 +165,100 @@ func statusWord(code int) string {
 		return "no response"
 	}
 	return strconv.Itoa(code)
+}
+
+// stringList is a flag that may be given several times.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ", ") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+// sourcesSet changes the settings of one source: only the flags given.
+func (a *app) sourcesSet(ctx context.Context, args []string) error {
+	fs := a.flags("sources set")
+	var cfg config
+	errs := cfg.bind(fs, a.env, "db")
+	name := fs.String("name", "", "display name")
+	lang := fs.String("lang", "", "language of the source: fr, ar, es, en…")
+	section := fs.String("section", "", "section slug, e.g. politique")
+	region := fs.String("region", "", "region slug, e.g. casablanca-settat")
+	enable := fs.Bool("enable", false, "crawl the source again")
+	disable := fs.Bool("disable", false, "stop crawling the source (its articles stay)")
+	body := fs.String("body", "", "CSS selector of the article text on the source's pages, for pages the extractor gets wrong")
+	var drop stringList
+	fs.Var(&drop, "drop", "CSS selector of elements to remove from the article text (repeatable)")
+	noRules := fs.Bool("no-rules", false, "forget the source's --body and --drop rules")
+	republish := fs.String("republish", "", "how much of its articles the portal shows: full, excerpt, or default (the portal's --republish)")
+	pos, err := parseChecked(fs, args, &cfg, errs)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: sources set takes one source ID and the settings to change", errUsage)
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil || id <= 0 {
+		return fmt.Errorf("%w: %q is not a source ID (see `revue sources list`)", errUsage, pos[0])
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if *enable && *disable {
+		return fmt.Errorf("%w: --enable and --disable contradict each other", errUsage)
+	}
+	st, err := openStore(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	src, err := st.GetSource(ctx, id)
+	if err != nil {
+		return fmt.Errorf("source %d: %w", id, err)
+	}
+	set := func(flagName string, field *string, value string) {
+		if given[flagName] {
+			*field = strings.TrimSpace(value)
+		}
+	}
+	set("name", &src.Name, *name)
+	set("lang", &src.Lang, *lang)
+	set("section", &src.Section, *section)
+	set("region", &src.Region, *region)
+	switch {
+	case *enable:
+		src.Enabled = true
+	case *disable:
+		src.Enabled = false
+	}
+	if *noRules {
+		src.Rules = revue.ExtractRules{}
+	}
+	set("body", &src.Rules.Body, *body)
+	if given["drop"] {
+		src.Rules.Drop = drop
+	}
+	if err := (extract.Rules{Body: src.Rules.Body, Drop: src.Rules.Drop}).Check(); err != nil {
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if given["republish"] {
+		switch *republish {
+		case revue.RepublishFull, revue.RepublishExcerpt:
+			src.Republish = *republish
+		case "default":
+			src.Republish = ""
+		default:
+			return fmt.Errorf("%w: --republish %q: full, excerpt or default", errUsage, *republish)
+		}
+	}
+	if err := st.UpdateSource(ctx, src); err != nil {
+		return fmt.Errorf("updating source %d: %w", id, err)
+	}
+	rules := "none"
+	if !src.Rules.IsZero() {
+		rules = fmt.Sprintf("body %q, drop %q", src.Rules.Body, src.Rules.Drop)
+	}
+	fmt.Fprintf(a.stdout, "source %d (%s): lang %s, section %s, region %s, enabled %v, page rules %s, republishing %s\n",
+		src.ID, src.Name, dash(src.Lang), dash(src.Section), dash(src.Region), src.Enabled, rules, cmp.Or(src.Republish, "the portal's default"))
+	return nil
 }
 
 func (a *app) sourcesRemove(ctx context.Context, args []string) error {

@@ -55,7 +55,7 @@ func (s *Server) apiArticles(w http.ResponseWriter, r *http.Request) {
 	}
 	out := List[Article]{Items: make([]Article, 0, len(page.Items)), Next: page.Next.String()}
 	for _, a := range page.Items {
-		out.Items = append(out.Items, ArticleJSON(a, s.baseURL))
+		out.Items = append(out.Items, ArticleJSON(limitArticle(a, s.republish), s.baseURL))
 	}
 	s.writeJSON(w, r, http.StatusOK, out)
 }
@@ -111,7 +111,7 @@ func (s *Server) apiArticle(w http.ResponseWriter, r *http.Request) {
 		s.storeFailed(w, r, "loading the article", err)
 		return
 	}
-	s.writeJSON(w, r, http.StatusOK, ArticleJSON(a, s.baseURL))
+	s.writeJSON(w, r, http.StatusOK, ArticleJSON(limitArticle(a, s.republish), s.baseURL))
 }
 
 type storyJSON struct {
@@ -137,7 +137,7 @@ func (s *Server) apiStory(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, a := range page.Items {
-			out.Items = append(out.Items, ArticleJSON(a, s.baseURL))
+			out.Items = append(out.Items, ArticleJSON(limitArticle(a, s.republish), s.baseURL))
 		}
 		if page.Next.IsZero() || len(out.Items) >= maxStoryArticles {
 			break
@@ -161,7 +161,7 @@ func (s *Server) apiTicker(w http.ResponseWriter, r *http.Request) {
 		Items []Article `json:"items"`
 	}{Items: make([]Article, 0, len(items))}
 	for _, a := range items {
-		out.Items = append(out.Items, ArticleJSON(a, s.baseURL))
+		out.Items = append(out.Items, ArticleJSON(limitArticle(a, s.republish), s.baseURL))
 	}
 	s.writeJSON(w, r, http.StatusOK, out)
 }

@@ -61,6 +61,10 @@ type Config struct {
 	// Metrics, when set, is where the portal registers its Prometheus
 	// series (open and refused live streams).
 	Metrics prometheus.Registerer
+	// Republish is how much of an article the portal shows when its source
+	// sets nothing: revue.RepublishFull (the default) or
+	// revue.RepublishExcerpt.
+	Republish string
 }
 
 // Server serves the portal. Build it with New.
@@ -84,6 +88,7 @@ type Server struct {
 	hub      *hub
 
 	heartbeat time.Duration
+	republish string
 }
 
 const (
@@ -116,6 +121,14 @@ func New(cfg Config) (*Server, error) {
 		poll:      cfg.LivePoll,
 		wake:      cfg.Wake,
 		heartbeat: sseHeartbeat,
+		republish: cfg.Republish,
+	}
+	switch s.republish {
+	case "":
+		s.republish = revue.RepublishFull
+	case revue.RepublishFull, revue.RepublishExcerpt:
+	default:
+		return nil, fmt.Errorf("web: the portal's republishing mode is %q; it is %q or %q", cfg.Republish, revue.RepublishFull, revue.RepublishExcerpt)
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

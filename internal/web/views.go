@@ -32,14 +32,23 @@ type articleView struct {
 	Byline     string
 	Lead       *imageView
 	Content    template.HTML // sanitized by the crawler, images rewritten to the proxy
-	StoryPath  string
-	Section    sectionView
-	Regions    []regionView
+	// Mode is how much of the article is shown: full, excerpt or title.
+	Mode string
+	// AlsoIn are the other outlets that published the same article.
+	AlsoIn    []creditView
+	StoryPath string
+	Section   sectionView
+	Regions   []regionView
 }
 
 type imageView struct {
 	Src string
 	Alt string
+}
+
+// creditView is another outlet that carried an article, and its link.
+type creditView struct {
+	Name, URL string
 }
 
 type sectionView struct{ Slug, Name, Path string }
@@ -172,6 +181,7 @@ func (s *Server) headlineView(a revue.Article) articleView {
 
 // listItemView adds what a listing shows: summary, lead image, section.
 func (s *Server) listItemView(a revue.Article) articleView {
+	a = limitArticle(a, s.republish)
 	v := s.headlineView(a)
 	v.Summary = a.Summary
 	v.Byline = a.Byline
@@ -182,9 +192,15 @@ func (s *Server) listItemView(a revue.Article) articleView {
 	return v
 }
 
-// fullView is the article page: content with images through the proxy.
+// fullView is the article page: content with images through the proxy,
+// as much of it as the publisher lets the portal show.
 func (s *Server) fullView(a revue.Article) articleView {
+	a = limitArticle(a, s.republish)
 	v := s.listItemView(a)
+	v.Mode = republishMode(a, s.republish)
+	for _, c := range a.Credits {
+		v.AlsoIn = append(v.AlsoIn, creditView{Name: c.SourceName, URL: c.URL})
+	}
 	content, shown := proxyContentImages(a.ContentHTML, a.Images)
 	v.Content = content
 	if v.Lead != nil && shown[a.Images[0].ID] {

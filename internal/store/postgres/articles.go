@@ -454,7 +454,7 @@ const articleColumns = `a.id, a.source_id, s.name, a.guid, a.url, COALESCE(a.can
 	a.title, a.summary, a.content_html, a.text, a.byline, a.lang, a.section, a.story_id,
 	a.published_at, a.date_estimated, a.fetched_at, a.robots,
 	COALESCE((SELECT p.state FROM article_pages p WHERE p.article_id = a.id), ''),
-	COALESCE((SELECT p.error FROM article_pages p WHERE p.article_id = a.id), ''),
+	COALESCE((SELECT p.error FROM article_pages p WHERE p.article_id = a.id), ''), s.republish,
 	ARRAY(SELECT r.region FROM article_regions r WHERE r.article_id = a.id ORDER BY r.region),
 	(SELECT json_agg(json_build_object('id', i.id, 'url', i.url, 'status', i.status, 'reports', i.reports,
 		'alt', i.alt, 'width', i.width, 'height', i.height)
@@ -484,7 +484,8 @@ func scanArticle(row pgx.Row) (revue.Article, error) {
 	)
 	err := row.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.GUID, &a.URL, &a.CanonicalURL,
 		&a.Title, &a.Summary, &a.ContentHTML, &a.Text, &a.Byline, &a.Lang, &a.Section, &a.StoryID,
-		&published, &a.DateEstimated, &fetched, &a.Robots, &pageState, &a.PageError, &regions, &imagesJSON, &creditsJSON)
+		&published, &a.DateEstimated, &fetched, &a.Robots, &pageState, &a.PageError, &a.SourceRepublish,
+		&regions, &imagesJSON, &creditsJSON)
 	if err != nil {
 		return revue.Article{}, err
 	}

@@ -230,7 +230,8 @@ func (st *saveStatements) linkImages(ctx context.Context, articleID int64, given
 // articleColumns are read by scanArticle, in this order.
 const articleColumns = `a.id, a.source_id, s.name, a.guid, a.url, COALESCE(a.canonical_url, ''), a.title, a.summary,
 	a.content_html, a.text, a.byline, a.lang, a.section, a.story_id, a.published_at, a.date_estimated, a.fetched_at,
-	a.robots, COALESCE((SELECT p.state || char(31) || p.error FROM article_pages p WHERE p.article_id = a.id), '')`
+	a.robots, COALESCE((SELECT p.state || char(31) || p.error FROM article_pages p WHERE p.article_id = a.id), ''),
+	s.republish`
 
 func scanArticle(row scanner) (revue.Article, error) {
 	var a revue.Article
@@ -238,7 +239,7 @@ func scanArticle(row scanner) (revue.Article, error) {
 	var page string
 	err := row.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.GUID, &a.URL, &a.CanonicalURL, &a.Title, &a.Summary,
 		&a.ContentHTML, &a.Text, &a.Byline, &a.Lang, &a.Section, &a.StoryID, &published, &a.DateEstimated, &fetched,
-		&a.Robots, &page)
+		&a.Robots, &page, &a.SourceRepublish)
 	a.PublishedAt, a.FetchedAt = fromMicros(published), fromMicros(fetched)
 	state, pageErr, _ := strings.Cut(page, "\x1f")
 	a.Page, a.PageError = revue.PageState(state), pageErr

@@ -28,6 +28,14 @@ func testSourceRules(t *testing.T, st revue.Store) {
 	if got, _ := st.GetSource(ctx, src.ID); got.Rules.Body != in.Rules.Body || !slices.Equal(got.Rules.Drop, in.Rules.Drop) || got.Republish != in.Republish {
 		t.Errorf("GetSource: rules %+v, republish %q; want %+v, %q", got.Rules, got.Republish, in.Rules, in.Republish)
 	}
+	// Articles carry their source's mode, for the pages to honour.
+	a := mustSave(t, st, src.ID, []revue.Article{newArticle("excerpted", t0)}, t0)[0]
+	if got, _ := st.GetArticle(ctx, a.ID); got.SourceRepublish != revue.RepublishExcerpt {
+		t.Errorf("GetArticle: source republishing mode %q, want excerpt", got.SourceRepublish)
+	}
+	if list := walk(t, st, revue.ArticleQuery{}); len(list) != 1 || list[0].SourceRepublish != revue.RepublishExcerpt {
+		t.Errorf("ListArticles: %+v", list)
+	}
 	src.Rules, src.Republish = revue.ExtractRules{Drop: []string{"footer"}}, revue.RepublishFull
 	if err := st.UpdateSource(ctx, src); err != nil {
 		t.Fatalf("UpdateSource: %v", err)

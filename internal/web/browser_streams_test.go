@@ -15,10 +15,16 @@ import (
 	"revue"
 )
 
-// pageLoadBudget is how long a page load may take on loopback. A load that
-// waits for one of the browser's six connections to a host takes until a
-// held stream lets go (the 15 s heartbeat), far above it.
+// pageLoadBudget is how long page loads take on loopback: nine in ten must
+// be this fast. A load that waits for one of the browser's six connections
+// to a host takes until a held stream lets go (the 15 s heartbeat), far
+// above it.
 const pageLoadBudget = time.Second
+
+// stallBudget bounds every single load. On a 2-core machine running other
+// test packages beside this one, a load now and then takes 1-1.6 s for
+// want of CPU; a stall, the failure these tests are for, takes 15 s.
+const stallBudget = 5 * time.Second
 
 // tabsLoadBudget is the same bound for eight tabs loading at once. Those
 // loads are bound by CPU: Chromium lets one request for a URL go out at a
@@ -76,19 +82,24 @@ func timedNavigate(tab context.Context, url string) (time.Duration, error) {
 	return time.Since(start), err
 }
 
-// checkLoads fails the test for every load over budget and logs max and p50.
+// checkLoads fails the test for every load over stallBudget, and when the
+// ninth decile of the loads is over budget; it logs max, p90 and p50.
 func checkLoads(t *testing.T, what string, budget time.Duration, loads []time.Duration, errs []error) {
 	t.Helper()
 	for i, d := range loads {
 		if errs[i] != nil {
 			t.Errorf("%s: load %d failed after %v: %v", what, i+1, d.Round(time.Millisecond), errs[i])
-		} else if d > budget {
-			t.Errorf("%s: load %d took %v, over %v", what, i+1, d.Round(time.Millisecond), budget)
+		} else if d > stallBudget {
+			t.Errorf("%s: load %d took %v: stalled", what, i+1, d.Round(time.Millisecond))
 		}
 	}
 	sorted := slices.Sorted(slices.Values(loads))
-	t.Logf("%s: %d loads, max %v, p50 %v", what, len(loads),
-		sorted[len(sorted)-1].Round(time.Millisecond), sorted[(len(sorted)-1)/2].Round(time.Millisecond))
+	p90 := sorted[(len(sorted)*9+9)/10-1]
+	if p90 > budget {
+		t.Errorf("%s: nine loads in ten took up to %v, over %v", what, p90.Round(time.Millisecond), budget)
+	}
+	t.Logf("%s: %d loads, max %v, p90 %v, p50 %v", what, len(loads),
+		sorted[len(sorted)-1].Round(time.Millisecond), p90.Round(time.Millisecond), sorted[(len(sorted)-1)/2].Round(time.Millisecond))
 }
 
 // waitForHeadline waits until the tab's ticker shows the article, and says

@@ -40,7 +40,8 @@ func TestCrawlOnceExitCode(t *testing.T) {
 			t.Fatalf("revue crawl --once with a failing and a broken feed among %d good ones: exit code %d, want 0\nstdout: %s\nstderr:\n%s",
 				good, code, out, tail(errOut, 20))
 		}
-		wantSummary := fmt.Sprintf("%d sources fetched, 2 failed, %d new articles", good+2, good*perFeed)
+		// The cut feed is read in part: a warning in words, not a failure.
+		wantSummary := fmt.Sprintf("%d sources fetched, 1 failed, %d new articles", good+2, good*perFeed)
 		if !strings.Contains(out, wantSummary) {
 			t.Errorf("revue crawl --once said %q, want %q", strings.TrimSpace(out), wantSummary)
 		}

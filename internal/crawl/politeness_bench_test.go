@@ -43,17 +43,21 @@ func BenchmarkPolitePasses(b *testing.B) {
 		}
 	}
 	for _, backend := range []struct {
-		name    string
-		open    func(b *testing.B) func(b *testing.B) revue.Store
-		workers []int
+		name      string
+		open      func(b *testing.B) func(b *testing.B) revue.Store
+		workers   []int
+		hostBlind bool
 	}{
-		{"sqlite", sqliteDatabase, []int{1}},
-		{"postgres", postgresDatabase, []int{1, 2}},
+		{"sqlite", sqliteDatabase, []int{1}, false},
+		{"postgres", postgresDatabase, []int{1, 2}, false},
+		// For comparison: claims in due order, blind to busy hosts, as
+		// before host-aware claims (the fetcher's pacing is hidden).
+		{"sqlite-host-blind", sqliteDatabase, []int{1}, true},
 	} {
 		for _, workers := range backend.workers {
 			b.Run(fmt.Sprintf("%s/workers=%d", backend.name, workers), func(b *testing.B) {
 				for b.Loop() {
-					benchmarkPolitePasses(b, backend.open(b), workers, feeds, hosts, delay)
+					benchmarkPolitePasses(b, backend.open(b), workers, feeds, hosts, delay, backend.hostBlind)
 				}
 			})
 		}
@@ -72,7 +76,14 @@ func envInt(b *testing.B, name string, def int) int {
 	return n
 }
 
-func benchmarkPolitePasses(b *testing.B, openStore func(b *testing.B) revue.Store, workers, feeds, hosts int, delay time.Duration) {
+// hostBlind hides a fetcher's HostPacer, so the crawler claims host-blind.
+type hostBlind struct{ f Fetcher }
+
+func (h hostBlind) Fetch(ctx context.Context, r fetch.Request) (*fetch.Response, error) {
+	return h.f.Fetch(ctx, r)
+}
+
+func benchmarkPolitePasses(b *testing.B, openStore func(b *testing.B) revue.Store, workers, feeds, hosts int, delay time.Duration, blind bool) {
 	ctx := context.Background()
 	farm := newHostFarm(b, hosts)
 	passClock := &clock{now: time.Date(2026, 3, 25, 8, 0, 0, 0, time.UTC)}
@@ -109,7 +120,11 @@ func benchmarkPolitePasses(b *testing.B, openStore func(b *testing.B) revue.Stor
 		if err != nil {
 			b.Fatal(err)
 		}
-		crawlers[i], err = New(Config{Store: stores[i], Fetcher: fc, Worker: fmt.Sprint("polite-", i),
+		var f Fetcher = fc
+		if blind {
+			f = hostBlind{fc}
+		}
+		crawlers[i], err = New(Config{Store: stores[i], Fetcher: f, Worker: fmt.Sprint("polite-", i),
 			Concurrency: 16, Now: passClock.Now, Seed: uint64(i + 1)})
 		if err != nil {
 			b.Fatal(err)

@@ -406,24 +406,6 @@ func TestScheduleLearnsFromPublishingRate(t *testing.T) {
 	}
 }
 
-func TestBackoffDoublesAndCaps(t *testing.T) {
-	p := DefaultPolicy()
-	for _, tc := range []struct {
-		failures int
-		want     time.Duration
-	}{
-		{1, 20 * time.Minute},
-		{2, 40 * time.Minute},
-		{5, 320 * time.Minute},
-		{12, 24 * time.Hour},
-		{1000, 24 * time.Hour},
-	} {
-		if got := p.backoff(10*time.Minute, tc.failures); got != tc.want {
-			t.Errorf("backoff after %d failures = %v, want %v", tc.failures, got, tc.want)
-		}
-	}
-}
-
 // Stopping lets a fetch in flight finish within the grace period and store
 // its items; past it the fetch is abandoned, nothing is held against the
 // source, and its lease is handed back so another worker takes it at once.

@@ -51,6 +51,7 @@ func TestScheduleAfterErrors(t *testing.T) {
 		{"first failure of a busy source: twice its interval", known, errors.New("connection refused"), 20 * time.Minute, false},
 		{"third failure: eight times", withFailures(known, 2), errors.New("connection refused"), 80 * time.Minute, false},
 		{"many failures: the cap", withFailures(known, 12), statusErr(500, 0, false), 6 * time.Hour, false},
+		{"a thousand failures: the cap, no overflow", withFailures(known, 1000), statusErr(500, 0, false), 6 * time.Hour, false},
 		{"a new source failing once is retried within minutes", fresh, statusErr(500, 0, false), 10 * time.Minute, false},
 		{"a new source failing twice: twenty minutes", withFailures(fresh, 1), statusErr(500, 0, false), 20 * time.Minute, false},
 		{"gone: disabled", known, statusErr(http.StatusGone, 0, false), 20 * time.Minute, true},

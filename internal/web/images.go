@@ -66,6 +66,9 @@ func (s *Server) handleImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pic, err := s.picture(r.Context(), img)
+	if err != nil && r.Context().Err() != nil {
+		return // the reader left; the fetch goes on for the others
+	}
 	if err != nil {
 		s.log.WarnContext(r.Context(), "the image proxy has nothing to show", "id", id, "url", img.URL, "err", err)
 		unavailable(w)

@@ -114,6 +114,18 @@ type Image struct {
 	// size. Kept from the first article that gave them.
 	Alt           string
 	Width, Height int
+	// Content is what the image proxy last fetched from URL; zero until
+	// then. Filled by GetImage only (article reads leave it zero).
+	Content ImageContent
+}
+
+// ImageContent describes the bytes the image proxy fetched for an image.
+type ImageContent struct {
+	// SHA256 is the lower-case hex SHA-256 of the bytes: one picture has
+	// one SHA256 whatever its URL, so moderation can find every copy.
+	SHA256    string
+	Type      string // the raster image type served, e.g. image/jpeg
+	FetchedAt time.Time
 }
 
 // Article is one stored news item.
@@ -372,6 +384,14 @@ type Store interface {
 	LatestArticleID(ctx context.Context) (int64, error)
 
 	GetImage(ctx context.Context, id int64) (Image, error)
+	// RecordImageContent records what the image proxy fetched for image
+	// id, replacing what an earlier fetch recorded; ErrNotFound when there
+	// is no such image. c.SHA256 must be 64 lower-case hex digits.
+	RecordImageContent(ctx context.Context, id int64, c ImageContent) error
+	// ImagesBySHA256 lists, by ID, the images whose recorded content has
+	// this SHA-256 (lower-case hex): every copy of one picture. Empty for
+	// "" (images never fetched are not copies of each other).
+	ImagesBySHA256(ctx context.Context, sum string) ([]int64, error)
 }
 
 // HostOf is the politeness key of a URL: its lower-cased host and port,

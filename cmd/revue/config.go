@@ -3,11 +3,14 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math"
 	"net/netip"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dustin/go-humanize"
 )
 
 // config is every setting of DESIGN.md's table. Each has a flag and a
@@ -29,6 +32,10 @@ type config struct {
 	ShortText            int
 	Republish            string
 	LogLevel             string
+	// ImageCache is the image proxy's folder ("": see imageCacheDir) and
+	// ImageCacheSize its bound in bytes.
+	ImageCache     string
+	ImageCacheSize int64
 }
 
 // envLookup is os.LookupEnv in production; tests pass their own.
@@ -100,6 +107,14 @@ func (c *config) bind(fs *flag.FlagSet, env envLookup, which ...string) *configE
 				c.TrustedProxies, err = parsePrefixes(proxies)
 				return err
 			})
+			str(&c.ImageCache, "image-cache", "REVUE_IMAGE_CACHE", "", "folder of the image proxy's disk cache (default: beside a SQLite database, else the user's cache folder)")
+			size := ""
+			str(&size, "image-cache-size", "REVUE_IMAGE_CACHE_SIZE", "512MiB", "bound of the image cache folder, e.g. 512MiB or 2GB")
+			errs.after(func() error {
+				var err error
+				c.ImageCacheSize, err = parseSize(size)
+				return err
+			})
 		case "crawl":
 			boolean(&c.AllowPrivateNetworks, "allow-private-networks", "REVUE_ALLOW_PRIVATE_NETWORKS", "let the crawler fetch loopback and private addresses (off: SSRF guard on)")
 			num(&c.Workers, "workers", "REVUE_WORKERS", 16, "concurrent fetches of this crawl process")
@@ -167,6 +182,15 @@ func parsePrefixes(list string) ([]netip.Prefix, error) {
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// parseSize reads a size such as 512MiB, 2GB or 1048576 (bytes).
+func parseSize(s string) (int64, error) {
+	n, err := humanize.ParseBytes(s)
+	if err != nil || n == 0 || n > math.MaxInt64 {
+		return 0, fmt.Errorf("image cache size %q is not a size such as 512MiB or 2GB", s)
+	}
+	return int64(n), nil
 }
 
 // baseURL is the configured public URL, or one derived from the listen

@@ -93,16 +93,19 @@ func (a *app) runPortal(ctx context.Context, cfg *config, st revue.Store, ln net
 			log.Warn("live notifications unavailable; the ticker will poll", "err", err)
 		}
 	}
+	imageCache := imageCacheDir(cfg)
 	srv, err := web.New(web.Config{
-		Store:          st,
-		BaseURL:        cfg.baseURL(),
-		Images:         portalImages(fetcher),
-		Logger:         log,
-		Now:            time.Now,
-		Wake:           wake,
-		TrustedProxies: cfg.TrustedProxies,
-		Metrics:        reg,
-		Republish:      cfg.Republish,
+		Store:           st,
+		BaseURL:         cfg.baseURL(),
+		Images:          portalImages(fetcher),
+		ImageCacheDir:   imageCache,
+		ImageCacheBytes: cfg.ImageCacheSize,
+		Logger:          log,
+		Now:             time.Now,
+		Wake:            wake,
+		TrustedProxies:  cfg.TrustedProxies,
+		Metrics:         reg,
+		Republish:       cfg.Republish,
 	})
 	if err != nil {
 		return fmt.Errorf("preparing the portal: %w", err)
@@ -154,7 +157,7 @@ func (a *app) runPortal(ctx context.Context, cfg *config, st revue.Store, ln net
 		}
 	}()
 	url := "http://" + ln.Addr().String()
-	log.Info("portal ready", "url", url, "public", cfg.baseURL(), "crawling", crawling)
+	log.Info("portal ready", "url", url, "public", cfg.baseURL(), "crawling", crawling, "image_cache", imageCache)
 	if ready != nil {
 		ready(url)
 	}

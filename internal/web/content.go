@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -14,6 +15,9 @@ import (
 // at the image proxy, so the reader's browser never contacts the source
 // (and a blocked image disappears). Images the article does not list are
 // dropped, as are srcset and <source>, which would bypass the proxy.
+// Each image keeps its room on the page before it loads (width and height
+// from the record when the text gives no numbers) and loads lazily, except
+// the article's lead image, likely at the top.
 // It returns the IDs of the images left in the text.
 func proxyContentImages(content string, images []revue.Image) (template.HTML, map[int64]bool) {
 	shown := map[int64]bool{}
@@ -21,9 +25,12 @@ func proxyContentImages(content string, images []revue.Image) (template.HTML, ma
 	if !strings.Contains(lower, "<img") && !strings.Contains(lower, "<source") {
 		return template.HTML(content), shown
 	}
-	byURL := make(map[string]revue.Image, len(images))
+	rw := imageRewriter{byURL: make(map[string]revue.Image, len(images)), shown: shown}
 	for _, img := range images {
-		byURL[img.URL] = img
+		rw.byURL[img.URL] = img
+	}
+	if len(images) > 0 {
+		rw.lead = images[0].ID
 	}
 	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	nodes, err := html.ParseFragment(strings.NewReader(content), body)
@@ -31,9 +38,14 @@ func proxyContentImages(content string, images []revue.Image) (template.HTML, ma
 		// Sanitized HTML always parses; if it does not, show no HTML at all.
 		return "", shown
 	}
-	var b strings.Builder
+	// The fragment's top-level nodes go under body, so that an <img> at
+	// the top level is rewritten (or removed) like any other.
 	for _, n := range nodes {
-		rewriteImages(n, byURL, shown)
+		body.AppendChild(n)
+	}
+	rw.rewrite(body)
+	var b strings.Builder
+	for n := body.FirstChild; n != nil; n = n.NextSibling {
 		if err := html.Render(&b, n); err != nil {
 			return "", map[int64]bool{}
 		}
@@ -41,40 +53,40 @@ func proxyContentImages(content string, images []revue.Image) (template.HTML, ma
 	return template.HTML(b.String()), shown
 }
 
-func rewriteImages(n *html.Node, byURL map[string]revue.Image, shown map[int64]bool) {
+type imageRewriter struct {
+	byURL map[string]revue.Image
+	shown map[int64]bool
+	lead  int64
+}
+
+func (rw imageRewriter) rewrite(n *html.Node) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		if c.Type == html.ElementNode {
 			switch c.DataAtom {
 			case atom.Img:
-				if !proxyImg(c, byURL, shown) {
+				if !rw.proxy(c) {
 					n.RemoveChild(c)
 				}
 			case atom.Source:
 				n.RemoveChild(c)
 			default:
-				rewriteImages(c, byURL, shown)
+				rw.rewrite(c)
 			}
 		}
 		c = next
 	}
 }
 
-func proxyImg(n *html.Node, byURL map[string]revue.Image, shown map[int64]bool) bool {
-	var src string
-	for _, a := range n.Attr {
-		if a.Key == "src" {
-			src = a.Val
-		}
-	}
-	img, ok := byURL[src]
+func (rw imageRewriter) proxy(n *html.Node) bool {
+	img, ok := rw.byURL[attrValue(n, "src")]
 	if !ok || img.Status == revue.ImageBlocked {
 		return false
 	}
 	attrs := n.Attr[:0]
 	for _, a := range n.Attr {
 		switch a.Key {
-		case "src", "srcset", "sizes":
+		case "src", "srcset", "sizes", "loading", "decoding", "fetchpriority":
 			continue
 		}
 		attrs = append(attrs, a)
@@ -83,9 +95,42 @@ func proxyImg(n *html.Node, byURL map[string]revue.Image, shown map[int64]bool) 
 	if !hasAttr(n, "alt") {
 		n.Attr = append(n.Attr, html.Attribute{Key: "alt", Val: ""})
 	}
-	n.Attr = append(n.Attr, html.Attribute{Key: "loading", Val: "lazy"})
-	shown[img.ID] = true
+	// A percentage gives the browser no aspect ratio to hold room with.
+	if (!isPixels(attrValue(n, "width")) || !isPixels(attrValue(n, "height"))) && img.Width > 0 && img.Height > 0 {
+		setAttr(n, "width", strconv.Itoa(img.Width))
+		setAttr(n, "height", strconv.Itoa(img.Height))
+	}
+	if img.ID != rw.lead {
+		n.Attr = append(n.Attr, html.Attribute{Key: "loading", Val: "lazy"})
+	}
+	n.Attr = append(n.Attr, html.Attribute{Key: "decoding", Val: "async"})
+	rw.shown[img.ID] = true
 	return true
+}
+
+// isPixels reports whether an HTML width or height is a number of pixels.
+func isPixels(v string) bool {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	return err == nil && n > 0
+}
+
+func attrValue(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func setAttr(n *html.Node, key, val string) {
+	for i := range n.Attr {
+		if n.Attr[i].Key == key {
+			n.Attr[i].Val = val
+			return
+		}
+	}
+	n.Attr = append(n.Attr, html.Attribute{Key: key, Val: val})
 }
 
 func hasAttr(n *html.Node, key string) bool {

@@ -90,6 +90,7 @@ func TestRelativeTimeAndDates(t *testing.T) {
 }
 
 func TestProxyContentImages(t *testing.T) {
+	// 7 is the lead image: it loads at once (imgattrs_test.go has the rest).
 	images := []revue.Image{
 		{ID: 7, URL: "https://site.example/a.jpg", Status: revue.ImageOK},
 		{ID: 8, URL: "https://site.example/b.jpg", Status: revue.ImageBlocked},
@@ -100,11 +101,11 @@ func TestProxyContentImages(t *testing.T) {
 	}{
 		{"no image", "<p>Texte &amp; suite</p>", "<p>Texte &amp; suite</p>", nil},
 		{"known image goes through the proxy", `<p><img src="https://site.example/a.jpg" alt="Légende" srcset="https://site.example/a2.jpg 2x"></p>`,
-			`<p><img alt="Légende" src="/images/7" loading="lazy"/></p>`, []int64{7}},
+			`<p><img alt="Légende" src="/images/7" decoding="async"/></p>`, []int64{7}},
 		{"blocked image disappears", `<p>x<img src="https://site.example/b.jpg">y</p>`, `<p>xy</p>`, nil},
 		{"unknown image disappears", `<figure><img src="https://tracker.example/p.gif"><figcaption>c</figcaption></figure>`, `<figure><figcaption>c</figcaption></figure>`, nil},
 		{"picture sources go", `<picture><source srcset="https://x.example/a.webp"><img src="https://site.example/a.jpg"></picture>`,
-			`<picture><img src="/images/7" alt="" loading="lazy"/></picture>`, []int64{7}},
+			`<picture><img src="/images/7" alt="" decoding="async"/></picture>`, []int64{7}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -113,6 +113,8 @@ func newEnv(t testing.TB, mutate ...func(*Config)) *testEnv {
 		Images:   fetcher,
 		Now:      func() time.Time { return testNow },
 		LivePoll: 20 * time.Millisecond,
+		// The image proxy's disk cache.
+		ImageCacheDir: filepath.Join(t.TempDir(), "images"),
 	}
 	for _, m := range mutate {
 		m(&cfg)

@@ -2,19 +2,26 @@ package web
 
 import (
 	"bytes"
-	"container/list"
+	"context"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"revue"
+	"revue/internal/imagecache"
 )
 
 // imageCSP forbids everything: an image needs no script, style or frame.
 const imageCSP = "default-src 'none'"
+
+// imageCacheControl lets browsers keep a picture a week, and shared caches
+// (a CDN in front of the portal) only an hour: a picture blocked after
+// readers reported it must stop reaching new readers soon, and the ETag
+// makes each revalidation cheap.
+const imageCacheControl = "public, max-age=604800, s-maxage=3600"
 
 // blankGIF is a transparent 1×1 GIF. When a source's image cannot be had,
 // the proxy still answers 502 but with this body, so a page shows an
@@ -41,7 +48,8 @@ func (s *Server) handleImage(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Security-Policy", imageCSP)
 	// The status is read on every request, so a block takes effect at
-	// once even for images already in the cache.
+	// once, also for a picture already in the cache, in this process or
+	// any other, before or after a restart.
 	img, err := s.store.GetImage(r.Context(), id)
 	if errors.Is(err, revue.ErrNotFound) {
 		http.Error(w, "no such image", http.StatusNotFound)
@@ -57,44 +65,97 @@ func (s *Server) handleImage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "this image was blocked after readers reported it", http.StatusGone)
 		return
 	}
-	entry, ok := s.cache.get(id)
-	if !ok {
-		declared, body, err := s.images.FetchImage(r.Context(), img.URL)
-		if err != nil {
-			s.log.WarnContext(r.Context(), "fetching an image for the proxy", "id", id, "url", img.URL, "err", err)
-			unavailable(w)
-			return
-		}
-		ct, ok := imageContentType(declared, body)
-		if !ok {
-			s.log.WarnContext(r.Context(), "refusing a proxied file that is not a safe image",
-				"id", id, "url", img.URL, "declared", declared, "sniffed", http.DetectContentType(body))
-			unavailable(w)
-			return
-		}
-		entry = cachedImage{contentType: ct, body: body}
-		s.cache.put(id, entry)
+	pic, err := s.picture(r.Context(), img)
+	if err != nil && r.Context().Err() != nil {
+		return // the reader left; the fetch goes on for the others
+	}
+	if err != nil {
+		s.log.WarnContext(r.Context(), "the image proxy has nothing to show", "id", id, "url", img.URL, "err", err)
+		unavailable(w)
+		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", entry.contentType)
-	h.Set("Content-Length", strconv.Itoa(len(entry.body)))
-	h.Set("Cache-Control", "public, max-age=86400")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(entry.body)
+	h.Set("Content-Type", pic.content.Type)
+	h.Set("ETag", `"`+pic.content.SHA256+`"`)
+	h.Set("Cache-Control", imageCacheControl)
+	// ServeContent answers If-None-Match and If-Modified-Since with 304,
+	// HEAD without a body, and sets Content-Length and Last-Modified.
+	http.ServeContent(w, r, "", pic.content.FetchedAt, bytes.NewReader(pic.body))
+}
+
+// picture is an image's bytes and what they are.
+type picture struct {
+	body    []byte
+	content revue.ImageContent
+}
+
+// picture returns img's bytes from the disk cache, or else fetches them
+// once however many readers ask at the same time.
+func (s *Server) picture(ctx context.Context, img revue.Image) (picture, error) {
+	if c := img.Content; c.SHA256 != "" && c.Type != "" {
+		body, err := s.cache.Get(c.SHA256)
+		if err == nil {
+			return picture{body: body, content: c}, nil
+		}
+		if !errors.Is(err, imagecache.ErrNotCached) || errors.Is(err, imagecache.ErrCorrupt) {
+			s.log.WarnContext(ctx, "the image cache failed; fetching the picture again", "id", img.ID, "err", err)
+		}
+	}
+	// The fetch outlives a reader who leaves: the others waiting for it,
+	// and the next reader, still want the picture.
+	ch := s.fetches.DoChan(strconv.FormatInt(img.ID, 10), func() (any, error) {
+		return s.fetchPicture(context.WithoutCancel(ctx), img)
+	})
+	select {
+	case <-ctx.Done():
+		return picture{}, context.Cause(ctx)
+	case res := <-ch:
+		if res.Err != nil {
+			return picture{}, res.Err
+		}
+		return res.Val.(picture), nil
 	}
 }
 
+// fetchPicture fetches img from its source, refuses anything but a raster
+// image, keeps it on disk and records its hash.
+func (s *Server) fetchPicture(ctx context.Context, img revue.Image) (picture, error) {
+	declared, body, err := s.images.FetchImage(ctx, img.URL)
+	if err != nil {
+		return picture{}, err
+	}
+	ct, ok := imageContentType(declared, body)
+	if !ok {
+		return picture{}, fmt.Errorf("refusing what %s sent: not a raster image (declared %q, the bytes look like %q)",
+			img.URL, declared, http.DetectContentType(body))
+	}
+	sum, err := s.cache.Put(body)
+	if err != nil {
+		s.log.WarnContext(ctx, "the image cache could not keep a picture", "id", img.ID, "err", err)
+	}
+	content := revue.ImageContent{SHA256: sum, Type: ct, FetchedAt: s.now().UTC()}
+	if sum == img.Content.SHA256 && ct == img.Content.Type {
+		// Unchanged at the source: revalidations by date still match.
+		return picture{body: body, content: img.Content}, nil
+	}
+	if err := s.store.RecordImageContent(ctx, img.ID, content); err != nil {
+		// The reader still gets the picture; the next one fetches it again.
+		s.log.WarnContext(ctx, "recording a fetched picture's hash", "id", img.ID, "err", err)
+	}
+	return picture{body: body, content: content}, nil
+}
+
 // imageContentType decides what a fetched file is. Both the source's
-// Content-Type and the bytes must say raster image: SVG is refused because
-// it can carry script, and a lying Content-Type is refused too.
+// Content-Type and the bytes must say image, and the type served is the
+// one the bytes show: Go's sniffer knows raster formats only, so SVG,
+// which can carry script, is refused whatever it is declared as, and so
+// is anything behind a lying Content-Type.
 func imageContentType(declared string, body []byte) (string, bool) {
 	if len(body) == 0 {
 		return "", false
 	}
 	mt, _, err := mime.ParseMediaType(declared)
-	if err != nil || !strings.HasPrefix(mt, "image/") || strings.Contains(mt, "svg") {
+	if err != nil || !strings.HasPrefix(mt, "image/") {
 		return "", false
 	}
 	sniffed := http.DetectContentType(body)
@@ -107,63 +168,4 @@ func imageContentType(declared string, body []byte) (string, bool) {
 		return "image/avif", true
 	}
 	return "", false
-}
-
-type cachedImage struct {
-	contentType string
-	body        []byte
-}
-
-// imageCache keeps the most recently served images, bounded in bytes, so a
-// popular lead image is not fetched again for every reader.
-type imageCache struct {
-	mu       sync.Mutex
-	maxBytes int64
-	bytes    int64
-	order    *list.List // front = most recent; values are *cacheItem
-	byID     map[int64]*list.Element
-}
-
-type cacheItem struct {
-	id  int64
-	img cachedImage
-}
-
-func newImageCache(maxBytes int64) *imageCache {
-	return &imageCache{maxBytes: maxBytes, order: list.New(), byID: map[int64]*list.Element{}}
-}
-
-func (c *imageCache) get(id int64) (cachedImage, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.byID[id]
-	if !ok {
-		return cachedImage{}, false
-	}
-	c.order.MoveToFront(el)
-	return el.Value.(*cacheItem).img, true
-}
-
-func (c *imageCache) put(id int64, img cachedImage) {
-	size := int64(len(img.body))
-	if size > c.maxBytes/4 { // one huge image must not flush the cache
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.byID[id]; ok {
-		c.bytes -= int64(len(el.Value.(*cacheItem).img.body))
-		el.Value.(*cacheItem).img = img
-		c.order.MoveToFront(el)
-	} else {
-		c.byID[id] = c.order.PushFront(&cacheItem{id: id, img: img})
-	}
-	c.bytes += size
-	for c.bytes > c.maxBytes {
-		oldest := c.order.Back()
-		item := oldest.Value.(*cacheItem)
-		c.order.Remove(oldest)
-		delete(c.byID, item.id)
-		c.bytes -= int64(len(item.img.body))
-	}
 }

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"embed"
@@ -18,8 +19,10 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/singleflight"
 
 	"revue"
+	"revue/internal/imagecache"
 	"revue/internal/web/i18n"
 )
 
@@ -56,8 +59,13 @@ type Config struct {
 	// StreamsPerClient bounds the live ticker streams one client network
 	// (an IPv4 address, an IPv6 /64) holds at once (default 4).
 	StreamsPerClient int
-	// ImageCacheBytes caps the in-memory image cache (default 32 MiB).
+	// ImageCacheDir is the image proxy's disk cache, a folder of its own
+	// (created if missing; required). Pictures kept there survive restarts.
+	ImageCacheDir string
+	// ImageCacheBytes and ImageCacheFiles bound that folder (defaults
+	// 512 MiB and 50 000 files); the least recently used go first.
 	ImageCacheBytes int64
+	ImageCacheFiles int
 	// Metrics, when set, is where the portal registers its Prometheus
 	// series (open and refused live streams).
 	Metrics prometheus.Registerer
@@ -84,7 +92,8 @@ type Server struct {
 	pages    map[string]*template.Template
 	static   fs.FS
 	assetVer map[string]string // static file name → content hash, for cache busting
-	cache    *imageCache
+	cache    *imagecache.Cache
+	fetches  singleflight.Group // image fetches in flight, by image ID
 	hub      *hub
 
 	heartbeat time.Duration
@@ -93,7 +102,11 @@ type Server struct {
 
 const (
 	defaultLivePoll   = 2 * time.Second
-	defaultImageCache = 32 << 20
+	defaultImageCache = 512 << 20
+	// defaultImageFiles leaves room for 512 MiB of typical news pictures
+	// (about 100 KB each) while keeping a flood of tiny ones from filling
+	// the file system's inodes.
+	defaultImageFiles = 50_000
 	sseHeartbeat      = 15 * time.Second
 	tickerSize        = 50
 	pageSize          = 20
@@ -142,11 +155,18 @@ func New(cfg Config) (*Server, error) {
 	if s.poll <= 0 {
 		s.poll = defaultLivePoll
 	}
-	cacheBytes := cfg.ImageCacheBytes
-	if cacheBytes <= 0 {
-		cacheBytes = defaultImageCache
+	if cfg.ImageCacheDir == "" {
+		return nil, errors.New("web: Config.ImageCacheDir is required (the image proxy keeps its pictures there)")
 	}
-	s.cache = newImageCache(cacheBytes)
+	cache, err := imagecache.Open(imagecache.Config{
+		Dir:      cfg.ImageCacheDir,
+		MaxBytes: cmp.Or(max(cfg.ImageCacheBytes, 0), defaultImageCache),
+		MaxFiles: cmp.Or(max(cfg.ImageCacheFiles, 0), defaultImageFiles),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s.cache = cache
 	s.hub = newHub()
 	perClient := cfg.StreamsPerClient
 	if perClient <= 0 {

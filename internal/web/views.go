@@ -44,6 +44,9 @@ type articleView struct {
 type imageView struct {
 	Src string
 	Alt string
+	// Width and Height, when the record knows both, hold the picture's
+	// room on the page before it loads; 0 otherwise.
+	Width, Height int
 }
 
 // creditView is another outlet that carried an article, and its link.
@@ -188,6 +191,9 @@ func (s *Server) listItemView(a revue.Article) articleView {
 	v.Section = s.sectionView(a.Section)
 	if lead, ok := leadImage(a.Images); ok {
 		v.Lead = &imageView{Src: imagePath(lead.ID), Alt: s.tr.T("article.image", a.Title)}
+		if lead.Width > 0 && lead.Height > 0 {
+			v.Lead.Width, v.Lead.Height = lead.Width, lead.Height
+		}
 	}
 	return v
 }

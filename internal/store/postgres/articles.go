@@ -662,17 +662,3 @@ func (s *Store) LatestArticleID(ctx context.Context) (int64, error) {
 	}
 	return id, nil
 }
-
-// GetImage returns one image.
-func (s *Store) GetImage(ctx context.Context, id int64) (revue.Image, error) {
-	var img revue.Image
-	err := s.pool.QueryRow(ctx, "SELECT id, url, status, reports, alt, width, height FROM images WHERE id = $1", id).
-		Scan(&img.ID, &img.URL, &img.Status, &img.Reports, &img.Alt, &img.Width, &img.Height)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return revue.Image{}, fmt.Errorf("image %d: %w", id, revue.ErrNotFound)
-	}
-	if err != nil {
-		return revue.Image{}, fmt.Errorf("reading image %d: %w", id, err)
-	}
-	return img, nil
-}

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) revue.Store) {
 		{"Lossless", losslessTests},
 		{"Politeness", politenessTests},
 		{"Pages", pageTests},
+		{"Images", imageTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -58,6 +58,9 @@ func TestThreeWorkersOnePostgres(t *testing.T) {
 		"REVUE_WORKERS":          "8",
 		"REVUE_LEASE_DURATION":   leaseFor.String(),
 		"REVUE_LOG_LEVEL":        "warn",
+		// The portal on PostgreSQL would keep its image cache in the
+		// user's cache folder.
+		"REVUE_IMAGE_CACHE": t.TempDir(),
 	}
 	mustRunRevue(t, ctx, time.Minute, env, "sources", "import", f.writeOPML(t))
 	in := openInspector(t, dsn)

@@ -117,6 +117,8 @@ type Image struct {
 	// Content is what the image proxy last fetched from URL; zero until
 	// then. Filled by GetImage only (article reads leave it zero).
 	Content ImageContent
+	// Moderation is filled by GetImage and the moderation queue only.
+	Moderation ImageModeration
 }
 
 // ImageContent describes the bytes the image proxy fetched for an image.
@@ -386,12 +388,70 @@ type Store interface {
 	GetImage(ctx context.Context, id int64) (Image, error)
 	// RecordImageContent records what the image proxy fetched for image
 	// id, replacing what an earlier fetch recorded; ErrNotFound when there
-	// is no such image. c.SHA256 must be 64 lower-case hex digits.
-	RecordImageContent(ctx context.Context, id int64, c ImageContent) error
+	// is no such image. c.SHA256 must be 64 lower-case hex digits. When
+	// that picture is blocked under another record, this record is blocked
+	// with it; the status returned is the record's after recording.
+	RecordImageContent(ctx context.Context, id int64, c ImageContent) (ImageStatus, error)
 	// ImagesBySHA256 lists, by ID, the images whose recorded content has
 	// this SHA-256 (lower-case hex): every copy of one picture. Empty for
 	// "" (images never fetched are not copies of each other).
 	ImagesBySHA256(ctx context.Context, sum string) ([]int64, error)
+
+	// Readers' reports and moderation. A picture is an image record and
+	// its copies, the records whose content has the same SHA-256 (one URL
+	// is one record): reports count over all of them, and a block, a
+	// restore or a confirmation changes all of them at once.
+
+	// ReportImage records r unless r.Reporter already reported the picture
+	// (in any wave: a restored picture is never blocked again by the same
+	// readers). When the picture's distinct reporters in the current wave
+	// reach threshold while it is shown, every copy is blocked in the same
+	// transaction and ActionAutoBlock is logged: among any number of
+	// concurrent reports exactly one blocks. ErrNotFound when there is no
+	// such image.
+	ReportImage(ctx context.Context, r ImageReport, threshold int) (ReportResult, error)
+	// ModerateImage applies a moderator's action to the picture of
+	// a.ImageID and logs it; it returns the IDs of the records it covered.
+	// Confirming a picture that is not blocked is ErrConflict; ErrNotFound
+	// when there is no such image.
+	ModerateImage(ctx context.Context, a ModerationAction) ([]int64, error)
+	// ModerationQueue lists pictures for moderators, those awaiting one
+	// first, then by their latest report, newest first.
+	ModerationQueue(ctx context.Context, q ModerationQuery) ([]ModerationItem, error)
+	// ModerationLog returns the latest limit entries, newest first; of one
+	// picture's records when imageID is not 0.
+	ModerationLog(ctx context.Context, imageID int64, limit int) ([]ModerationEntry, error)
+
+	// Secret returns the installation's secret called name, storing fresh
+	// first when there is none yet, so that every process of a deployment
+	// uses the one created first.
+	Secret(ctx context.Context, name string, fresh []byte, now time.Time) ([]byte, error)
+	// CountHit counts one hit on (bucket, key) and returns the hits in the
+	// current window, this one included. A window starts at a key's first
+	// hit and lasts window; the next hit after it starts a new one.
+	CountHit(ctx context.Context, bucket, key string, now time.Time, window time.Duration) (int, error)
+
+	// SetAdminPassword creates the administrator name or changes their
+	// password hash, and ends their sessions.
+	SetAdminPassword(ctx context.Context, name, passwordHash string, now time.Time) error
+	// AdminPasswordHash is name's password hash; ErrNotFound for no such
+	// administrator.
+	AdminPasswordHash(ctx context.Context, name string) (string, error)
+	// CreateSession stores a new session (and forgets expired ones).
+	CreateSession(ctx context.Context, s AdminSession) error
+	// Session returns the session with this ID unless it expired by now;
+	// ErrNotFound otherwise.
+	Session(ctx context.Context, id string, now time.Time) (AdminSession, error)
+	// DeleteSession ends a session; ending one that does not exist does
+	// nothing.
+	DeleteSession(ctx context.Context, id string) error
+
+	// DailyArticles counts each source's articles published per UTC day
+	// in [from, to), by day then source ID.
+	DailyArticles(ctx context.Context, from, to time.Time) ([]SourceDay, error)
+	// DailyFetches counts feed fetches and failed ones per UTC day in
+	// [from, to), by day; days without fetches are left out.
+	DailyFetches(ctx context.Context, from, to time.Time) ([]FetchDay, error)
 }
 
 // HostOf is the politeness key of a URL: its lower-cased host and port,

@@ -40,6 +40,12 @@ func unavailable(w http.ResponseWriter) {
 	_, _ = w.Write(blankGIF)
 }
 
+// gone answers for a blocked image: never its bytes, never cached.
+func gone(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	http.Error(w, "this image was blocked after readers reported it", http.StatusGone)
+}
+
 func (s *Server) handleImage(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r.PathValue("id"))
 	if !ok {
@@ -61,13 +67,16 @@ func (s *Server) handleImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if img.Status == revue.ImageBlocked {
-		w.Header().Set("Cache-Control", "no-store")
-		http.Error(w, "this image was blocked after readers reported it", http.StatusGone)
+		gone(w)
 		return
 	}
 	pic, err := s.picture(r.Context(), img)
 	if err != nil && r.Context().Err() != nil {
 		return // the reader left; the fetch goes on for the others
+	}
+	if errors.Is(err, errPictureBlocked) {
+		gone(w)
+		return
 	}
 	if err != nil {
 		s.log.WarnContext(r.Context(), "the image proxy has nothing to show", "id", id, "url", img.URL, "err", err)
@@ -82,6 +91,10 @@ func (s *Server) handleImage(w http.ResponseWriter, r *http.Request) {
 	// HEAD without a body, and sets Content-Length and Last-Modified.
 	http.ServeContent(w, r, "", pic.content.FetchedAt, bytes.NewReader(pic.body))
 }
+
+// errPictureBlocked: the bytes fetched are a picture blocked under
+// another address.
+var errPictureBlocked = errors.New("this picture is blocked under another address")
 
 // picture is an image's bytes and what they are.
 type picture struct {
@@ -138,9 +151,14 @@ func (s *Server) fetchPicture(ctx context.Context, img revue.Image) (picture, er
 		// Unchanged at the source: revalidations by date still match.
 		return picture{body: body, content: img.Content}, nil
 	}
-	if err := s.store.RecordImageContent(ctx, img.ID, content); err != nil {
+	status, err := s.store.RecordImageContent(ctx, img.ID, content)
+	if err != nil {
 		// The reader still gets the picture; the next one fetches it again.
 		s.log.WarnContext(ctx, "recording a fetched picture's hash", "id", img.ID, "err", err)
+	}
+	if status == revue.ImageBlocked {
+		// The same picture was blocked under another address.
+		return picture{}, errPictureBlocked
 	}
 	return picture{body: body, content: content}, nil
 }

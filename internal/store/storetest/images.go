@@ -61,7 +61,7 @@ func testImageContent(t *testing.T, st revue.Store) {
 	first := revue.ImageContent{SHA256: sumOf("first picture"), Type: "image/jpeg", FetchedAt: t0}
 	later := revue.ImageContent{SHA256: sumOf("picture replaced at the source"), Type: "image/webp", FetchedAt: t0.Add(36 * time.Hour)}
 	for _, c := range []revue.ImageContent{first, later} {
-		if err := st.RecordImageContent(ctx, a.ID, c); err != nil {
+		if _, err := st.RecordImageContent(ctx, a.ID, c); err != nil {
 			t.Fatalf("RecordImageContent(%d, %+v): %v", a.ID, c, err)
 		}
 		got := mustGetImage(t, st, a.ID)
@@ -82,7 +82,7 @@ func testImageContent(t *testing.T, st revue.Store) {
 
 func testImageContentMissing(t *testing.T, st revue.Store) {
 	images := saveImages(t, st, revue.Image{URL: "https://img.example/a.jpg"})
-	err := st.RecordImageContent(t.Context(), images[0].ID+1, revue.ImageContent{SHA256: sumOf("x"), Type: "image/png", FetchedAt: t0})
+	_, err := st.RecordImageContent(t.Context(), images[0].ID+1, revue.ImageContent{SHA256: sumOf("x"), Type: "image/png", FetchedAt: t0})
 	if !errors.Is(err, revue.ErrNotFound) {
 		t.Errorf("RecordImageContent(%d) of a missing image: error %v, want ErrNotFound", images[0].ID+1, err)
 	}
@@ -92,7 +92,7 @@ func testImageContentRefused(t *testing.T, st revue.Store) {
 	ctx := t.Context()
 	img := saveImages(t, st, revue.Image{URL: "https://img.example/a.jpg"})[0]
 	good := revue.ImageContent{SHA256: sumOf("a picture"), Type: "image/jpeg", FetchedAt: t0}
-	if err := st.RecordImageContent(ctx, img.ID, good); err != nil {
+	if _, err := st.RecordImageContent(ctx, img.ID, good); err != nil {
 		t.Fatalf("RecordImageContent(%+v): %v", good, err)
 	}
 	tests := []struct {
@@ -111,7 +111,7 @@ func testImageContentRefused(t *testing.T, st revue.Store) {
 		t.Run(tc.name, func(t *testing.T) {
 			bad := revue.ImageContent{SHA256: sumOf("another picture"), Type: "image/png", FetchedAt: t0.Add(time.Hour)}
 			tc.edit(&bad)
-			if err := st.RecordImageContent(ctx, img.ID, bad); err == nil {
+			if _, err := st.RecordImageContent(ctx, img.ID, bad); err == nil {
 				t.Errorf("RecordImageContent(%+v) succeeded, want an error", bad)
 			}
 			got := mustGetImage(t, st, img.ID)
@@ -131,7 +131,7 @@ func testImagesBySHA256(t *testing.T, st revue.Store) {
 		revue.Image{URL: "https://img.example/never-fetched.jpg"})
 	record := func(img revue.Image, picture string) {
 		t.Helper()
-		if err := st.RecordImageContent(ctx, img.ID, revue.ImageContent{SHA256: sumOf(picture), Type: "image/jpeg", FetchedAt: t0}); err != nil {
+		if _, err := st.RecordImageContent(ctx, img.ID, revue.ImageContent{SHA256: sumOf(picture), Type: "image/jpeg", FetchedAt: t0}); err != nil {
 			t.Fatalf("RecordImageContent(%d): %v", img.ID, err)
 		}
 	}

@@ -33,6 +33,9 @@ func Run(t *testing.T, open func(t *testing.T) revue.Store) {
 		{"Politeness", politenessTests},
 		{"Pages", pageTests},
 		{"Images", imageTests},
+		{"Reports", reportTests},
+		{"Moderation", moderationTests},
+		{"Admin", adminTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

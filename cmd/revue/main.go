@@ -32,6 +32,7 @@ Commands:
   sources export        the sources as OPML 2.0 on standard output
   extract FILE|URL      what the article extractor finds in one page (--json)
   demo                  a populated portal from bundled feeds, with no network
+  admin set-password    set an administrator's password for /admin (read from the terminal or stdin)
   migrate               bring the database schema up to date
   version               print the version
 
@@ -45,12 +46,20 @@ type app struct {
 	env    envLookup
 	// interactive is true when stderr is a terminal (progress bars).
 	interactive bool
+	// stdin is where `admin set-password` reads a password from when it
+	// is not a terminal (nil: none); readSecret, when set, reads one from
+	// the terminal without echo.
+	stdin      io.Reader
+	readSecret func(prompt string) (string, error)
 }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a := &app{stdout: os.Stdout, stderr: os.Stderr, env: osEnv, interactive: isTerminal(os.Stderr)}
+	a := &app{stdout: os.Stdout, stderr: os.Stderr, env: osEnv, interactive: isTerminal(os.Stderr), stdin: os.Stdin}
+	if isTerminal(os.Stdin) {
+		a.readSecret = terminalSecret(os.Stdin, os.Stderr)
+	}
 	os.Exit(a.run(ctx, os.Args[1:]))
 }
 
@@ -77,6 +86,8 @@ func (a *app) run(ctx context.Context, args []string) int {
 		err = a.demo(ctx, rest)
 	case "migrate":
 		err = a.migrate(ctx, rest)
+	case "admin":
+		err = a.admin(ctx, rest)
 	case "version", "--version", "-version":
 		fmt.Fprintln(a.stdout, "revue", version())
 	case "help", "-h", "--help":

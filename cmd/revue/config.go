@@ -93,6 +93,12 @@ func (c *config) bind(fs *flag.FlagSet, env envLookup, which ...string) *configE
 			str(&c.Listen, "listen", "REVUE_LISTEN", "127.0.0.1:8080", "address the portal listens on")
 			str(&c.BaseURL, "base-url", "REVUE_BASE_URL", "", "public base URL of the portal (default http://{listen})")
 			num(&c.ReportThreshold, "report-threshold", "REVUE_REPORT_THRESHOLD", 3, "distinct reports that block an image")
+			errs.after(func() error {
+				if c.ReportThreshold < 1 {
+					return fmt.Errorf("the report threshold is %d: at least 1 distinct reader must report an image to block it", c.ReportThreshold)
+				}
+				return nil
+			})
 			str(&c.Republish, "republish", "REVUE_REPUBLISH", "full", "how much of an article the portal shows unless its source says: full or excerpt")
 			errs.after(func() error {
 				if c.Republish != "full" && c.Republish != "excerpt" {
@@ -144,9 +150,10 @@ func (e *configErrors) check(c *config) error {
 			e.add(err)
 		}
 	}
-	if c.Workers < 0 || c.HostConcurrency < 0 || c.ReportThreshold < 0 || c.ShortText < 0 {
-		e.add(fmt.Errorf("workers, host concurrency, report threshold and short text cannot be negative"))
+	if c.Workers < 0 || c.HostConcurrency < 0 || c.ShortText < 0 {
+		e.add(fmt.Errorf("workers, host concurrency and short text cannot be negative"))
 	}
+
 	if c.MinInterval > 0 && c.MaxInterval > 0 && c.MinInterval > c.MaxInterval {
 		e.add(fmt.Errorf("the minimum interval %s is longer than the maximum %s", c.MinInterval, c.MaxInterval))
 	}

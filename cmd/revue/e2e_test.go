@@ -265,6 +265,8 @@ func TestConfigurationFromFlagsAndEnvironment(t *testing.T) {
 		{"flag beats environment", map[string]string{"REVUE_WORKERS": "4"}, []string{"--workers", "9"}, func(c config) bool { return c.Workers == 9 }, ""},
 		{"bad duration", map[string]string{"REVUE_HOST_DELAY": "soon"}, nil, nil, "REVUE_HOST_DELAY"},
 		{"bad proxy", map[string]string{"REVUE_TRUSTED_PROXIES": "nowhere"}, nil, nil, "nowhere"},
+		{"report threshold", map[string]string{"REVUE_REPORT_THRESHOLD": "5"}, nil, func(c config) bool { return c.ReportThreshold == 5 }, ""},
+		{"report threshold 0", nil, []string{"--report-threshold", "0"}, nil, "report threshold"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := &app{stderr: io.Discard}

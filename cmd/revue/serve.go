@@ -106,6 +106,7 @@ func (a *app) runPortal(ctx context.Context, cfg *config, st revue.Store, ln net
 		TrustedProxies:  cfg.TrustedProxies,
 		Metrics:         reg,
 		Republish:       cfg.Republish,
+		ReportThreshold: cfg.ReportThreshold,
 	})
 	if err != nil {
 		return fmt.Errorf("preparing the portal: %w", err)

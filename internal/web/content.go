@@ -20,12 +20,26 @@ import (
 // the article's lead image, likely at the top.
 // It returns the IDs of the images left in the text.
 func proxyContentImages(content string, images []revue.Image) (template.HTML, map[int64]bool) {
+	return rewriteContentImages(content, images, imageMarks{})
+}
+
+// imageMarks is what an article page adds around its images. Zero: a
+// blocked image disappears and nothing is added.
+type imageMarks struct {
+	// blocked, when set, stands in the place of a blocked image.
+	blocked func() *html.Node
+	// report, when set, goes right after each image shown: its report link.
+	report func(img revue.Image) *html.Node
+}
+
+// rewriteContentImages is proxyContentImages with marks.
+func rewriteContentImages(content string, images []revue.Image, marks imageMarks) (template.HTML, map[int64]bool) {
 	shown := map[int64]bool{}
 	lower := strings.ToLower(content)
 	if !strings.Contains(lower, "<img") && !strings.Contains(lower, "<source") {
 		return template.HTML(content), shown
 	}
-	rw := imageRewriter{byURL: make(map[string]revue.Image, len(images)), shown: shown}
+	rw := imageRewriter{byURL: make(map[string]revue.Image, len(images)), shown: shown, marks: marks}
 	for _, img := range images {
 		rw.byURL[img.URL] = img
 	}
@@ -43,7 +57,7 @@ func proxyContentImages(content string, images []revue.Image) (template.HTML, ma
 	for _, n := range nodes {
 		body.AppendChild(n)
 	}
-	rw.rewrite(body)
+	rw.rewrite(body, nil)
 	var b strings.Builder
 	for n := body.FirstChild; n != nil; n = n.NextSibling {
 		if err := html.Render(&b, n); err != nil {
@@ -57,21 +71,39 @@ type imageRewriter struct {
 	byURL map[string]revue.Image
 	shown map[int64]bool
 	lead  int64
+	marks imageMarks
 }
 
-func (rw imageRewriter) rewrite(n *html.Node) {
+// rewrite rewrites the images under n. link is the outermost <a> above
+// n, if any: an image's report link goes after it, since links do not nest.
+func (rw imageRewriter) rewrite(n, link *html.Node) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		if c.Type == html.ElementNode {
 			switch c.DataAtom {
 			case atom.Img:
-				if !rw.proxy(c) {
+				img, known := rw.byURL[attrValue(c, "src")]
+				switch {
+				case known && img.Status == revue.ImageBlocked && rw.marks.blocked != nil:
+					n.InsertBefore(rw.marks.blocked(), c)
 					n.RemoveChild(c)
+				case !rw.proxy(c):
+					n.RemoveChild(c)
+				case rw.marks.report != nil && link != nil:
+					link.Parent.InsertBefore(rw.marks.report(img), link.NextSibling)
+				case rw.marks.report != nil:
+					n.InsertBefore(rw.marks.report(img), next)
 				}
 			case atom.Source:
 				n.RemoveChild(c)
+			case atom.A:
+				if link == nil {
+					rw.rewrite(c, c)
+				} else {
+					rw.rewrite(c, link)
+				}
 			default:
-				rw.rewrite(c)
+				rw.rewrite(c, link)
 			}
 		}
 		c = next

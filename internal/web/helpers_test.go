@@ -1,9 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -49,12 +52,25 @@ func (f *httpImageFetcher) FetchImage(ctx context.Context, url string) (string, 
 // pngPixel is a real 1×1 PNG.
 var pngPixel = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
 
+// otherPNG is another real picture: a 2×1 PNG, a distinct content hash.
+var otherPNG = func() []byte {
+	img := image.NewGray(image.Rect(0, 0, 2, 1))
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}()
+
 // newOrigin serves the "source websites": images of several kinds.
 func newOrigin(t testing.TB) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/img/{name}", func(w http.ResponseWriter, r *http.Request) {
 		switch name := r.PathValue("name"); {
+		case strings.HasPrefix(name, "other") && strings.HasSuffix(name, ".png"):
+			w.Header().Set("Content-Type", "image/png")
+			w.Write(otherPNG)
 		case strings.HasSuffix(name, ".png"):
 			w.Header().Set("Content-Type", "image/png")
 			w.Write(pngPixel)

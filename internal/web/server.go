@@ -23,6 +23,7 @@ import (
 
 	"revue"
 	"revue/internal/imagecache"
+	"revue/internal/password"
 	"revue/internal/web/i18n"
 )
 
@@ -73,6 +74,12 @@ type Config struct {
 	// sets nothing: revue.RepublishFull (the default) or
 	// revue.RepublishExcerpt.
 	Republish string
+	// ReportThreshold is how many distinct readers' reports block an image
+	// (default 3).
+	ReportThreshold int
+	// ReportsPerHour bounds the reports one reader (an IPv4 address or an
+	// IPv6 /64) may send in an hour (default 30).
+	ReportsPerHour int
 }
 
 // Server serves the portal. Build it with New.
@@ -98,6 +105,16 @@ type Server struct {
 
 	heartbeat time.Duration
 	republish string
+
+	threshold      int
+	reportsPerHour int
+	origin         string // the base URL's scheme://host, what same-origin requests name
+	secureCookies  bool   // the base URL is https
+	reporterKey    secretKey
+	// dummyHash is verified when a login names no administrator, so that
+	// a wrong name costs as long as a wrong password.
+	dummyHash  string
+	adminPages map[string]*template.Template
 }
 
 const (
@@ -110,6 +127,9 @@ const (
 	sseHeartbeat      = 15 * time.Second
 	tickerSize        = 50
 	pageSize          = 20
+
+	defaultReportThreshold = 3
+	defaultReportsPerHour  = 30
 )
 
 // defaultStreamsPerClient leaves a browser two of its six connections to
@@ -135,7 +155,19 @@ func New(cfg Config) (*Server, error) {
 		wake:      cfg.Wake,
 		heartbeat: sseHeartbeat,
 		republish: cfg.Republish,
+
+		threshold:      cmp.Or(max(cfg.ReportThreshold, 0), defaultReportThreshold),
+		reportsPerHour: cmp.Or(max(cfg.ReportsPerHour, 0), defaultReportsPerHour),
 	}
+	s.reporterKey = secretKey{store: cfg.Store, name: reporterSecret}
+	if err := s.setOrigin(); err != nil {
+		return nil, err
+	}
+	dummy, err := password.Hash("not an administrator's password", password.Default)
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s.dummyHash = dummy
 	switch s.republish {
 	case "":
 		s.republish = revue.RepublishFull
@@ -168,6 +200,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.cache = cache
 	s.hub = newHub()
+	s.reporterKey.now = s.now
 	perClient := cfg.StreamsPerClient
 	if perClient <= 0 {
 		perClient = defaultStreamsPerClient
@@ -213,6 +246,9 @@ func New(cfg Config) (*Server, error) {
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
+	if err := s.parseAdminTemplates(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -226,6 +262,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /regions/{slug}", s.handleRegion)
 	mux.HandleFunc("GET /stories/{id}", s.handleStory)
 	mux.HandleFunc("GET /images/{id}", s.handleImage)
+	mux.HandleFunc("GET /images/{id}/report", s.handleReportForm)
+	mux.HandleFunc("POST /images/{id}/report", s.handleReport)
+	s.adminRoutes(mux)
 	mux.HandleFunc("GET /events/ticker", s.handleEvents)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /static/{path...}", s.handleStatic)

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"time"
 
+	xhtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
 	"revue"
 )
 
@@ -42,8 +45,15 @@ type articleView struct {
 }
 
 type imageView struct {
+	ID  int64
 	Src string
 	Alt string
+	// Blocked: readers or a moderator blocked it; the page shows a
+	// neutral placeholder with Notice instead.
+	Blocked bool
+	Notice  string
+	// Report is the link to report it, on article pages.
+	Report string
 	// Width and Height, when the record knows both, hold the picture's
 	// room on the page before it loads; 0 otherwise.
 	Width, Height int
@@ -72,6 +82,7 @@ type pageData struct {
 	Body   any
 	CSS    string
 	JS     string
+	Report string // the in-place report script
 	Live   liveStrings
 	After  int64 // highest article ID when the page was made: the live stream resumes there
 }
@@ -189,10 +200,14 @@ func (s *Server) listItemView(a revue.Article) articleView {
 	v.Summary = a.Summary
 	v.Byline = a.Byline
 	v.Section = s.sectionView(a.Section)
-	if lead, ok := leadImage(a.Images); ok {
-		v.Lead = &imageView{Src: imagePath(lead.ID), Alt: s.tr.T("article.image", a.Title)}
+	if len(a.Images) > 0 {
+		lead := a.Images[0]
+		v.Lead = &imageView{ID: lead.ID, Src: imagePath(lead.ID), Alt: s.tr.T("article.image", a.Title)}
 		if lead.Width > 0 && lead.Height > 0 {
 			v.Lead.Width, v.Lead.Height = lead.Width, lead.Height
+		}
+		if lead.Status == revue.ImageBlocked {
+			v.Lead = &imageView{ID: lead.ID, Blocked: true, Notice: s.tr.T("image.blocked")}
 		}
 	}
 	return v
@@ -207,10 +222,13 @@ func (s *Server) fullView(a revue.Article) articleView {
 	for _, c := range a.Credits {
 		v.AlsoIn = append(v.AlsoIn, creditView{Name: c.SourceName, URL: c.URL})
 	}
-	content, shown := proxyContentImages(a.ContentHTML, a.Images)
+	content, shown := rewriteContentImages(a.ContentHTML, a.Images, s.articleMarks(v.Path))
 	v.Content = content
-	if v.Lead != nil && shown[a.Images[0].ID] {
-		v.Lead = nil // the text already shows it where the author put it
+	if v.Lead != nil && (shown[a.Images[0].ID] || (v.Lead.Blocked && strings.Contains(string(content), `class="image-blocked"`))) {
+		v.Lead = nil // the text already shows it, or its placeholder, where the author put it
+	}
+	if v.Lead != nil && !v.Lead.Blocked {
+		v.Lead.Report = reportLink(v.Lead.ID, v.Path)
 	}
 	if a.StoryID != 0 {
 		v.StoryPath = "/stories/" + strconv.FormatInt(a.StoryID, 10)
@@ -221,11 +239,31 @@ func (s *Server) fullView(a revue.Article) articleView {
 	return v
 }
 
-func leadImage(images []revue.Image) (revue.Image, bool) {
-	if len(images) == 0 || images[0].Status == revue.ImageBlocked {
-		return revue.Image{}, false
+// reportLink is the report form of image id, coming back to from.
+func reportLink(id int64, from string) string {
+	return reportPath(id) + "?" + url.Values{"from": {from}}.Encode()
+}
+
+// articleMarks puts a report link after each image of an article's text
+// and a placeholder where a blocked one was.
+func (s *Server) articleMarks(from string) imageMarks {
+	notice := s.tr.T("image.blocked")
+	label := s.tr.T("report.link")
+	return imageMarks{
+		blocked: func() *xhtml.Node {
+			n := &xhtml.Node{Type: xhtml.ElementNode, Data: "span", DataAtom: atom.Span, Attr: []xhtml.Attribute{
+				{Key: "class", Val: "image-blocked"}, {Key: "role", Val: "img"}, {Key: "aria-label", Val: notice}}}
+			n.AppendChild(&xhtml.Node{Type: xhtml.TextNode, Data: notice})
+			return n
+		},
+		report: func(img revue.Image) *xhtml.Node {
+			n := &xhtml.Node{Type: xhtml.ElementNode, Data: "a", DataAtom: atom.A, Attr: []xhtml.Attribute{
+				{Key: "class", Val: "report-link"}, {Key: "href", Val: reportLink(img.ID, from)},
+				{Key: "data-image", Val: strconv.FormatInt(img.ID, 10)}, {Key: "rel", Val: "nofollow"}}}
+			n.AppendChild(&xhtml.Node{Type: xhtml.TextNode, Data: label})
+			return n
+		},
 	}
-	return images[0], true
 }
 
 func (s *Server) listView(page revue.ArticlePage, basePath string, r *http.Request) listView {
@@ -266,6 +304,7 @@ func (s *Server) funcs() template.FuncMap {
 			return s.tHTML("article.published", link, date)
 		},
 		"langName": s.langName,
+		"reasons":  s.reasonViews,
 	}
 }
 
@@ -275,7 +314,7 @@ func (s *Server) parseTemplates() error {
 		return fmt.Errorf("web: parsing the layout templates: %w", err)
 	}
 	s.pages = map[string]*template.Template{}
-	for _, name := range []string{"home", "article", "list", "source", "notfound", "error"} {
+	for _, name := range []string{"home", "article", "list", "source", "notfound", "error", "report"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return fmt.Errorf("web: parsing template %s.html: %w", name, err)
@@ -292,11 +331,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		Body:  body,
 		CSS:   s.assetURL("style.css"),
 		JS:    s.assetURL("ticker.js"),
+
 		Live: liveStrings{
 			Now:     s.tr.T("time.now"),
 			Minutes: s.tr.T("time.minutes", "{n}"),
 			Hours:   s.tr.T("time.hours", "{n}"),
 		},
+	}
+	if page == "article" {
+		data.Report = s.assetURL("report.js")
 	}
 	ticker, err := s.store.Ticker(r.Context(), tickerSize)
 	if err != nil {

@@ -228,7 +228,7 @@ func (s *Server) renderSource(w http.ResponseWriter, r *http.Request, sess revue
 		{s.tr.T("admin.source.failures"), strconv.Itoa(src.ConsecutiveFailures)},
 		{s.tr.T("source.success"), s.optionalTime(src.LastSuccessAt, never)},
 		{s.tr.T("source.next"), s.optionalTime(src.NextFetchAt, "—")},
-		{s.tr.T("admin.source.rate"), s.tr.T("admin.source.perday", fmt.Sprintf("%.1f", src.ItemsPerDay))},
+		{s.tr.T("admin.source.rate"), s.tr.T("admin.source.perday", src.ItemsPerDay)},
 		{s.tr.T("source.count"), s.tr.T("count.articles", src.Articles)},
 	}
 	for _, e := range log {

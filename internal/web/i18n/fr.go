@@ -118,7 +118,7 @@ var fr = map[string]string{
 	"admin.source.ok":           "en bonne santé",
 	"admin.source.failures":     "Échecs consécutifs",
 	"admin.source.rate":         "Rythme de publication",
-	"admin.source.perday":       "%s articles par jour",
+	"admin.source.perday":       "%.1f articles par jour",
 	"admin.source.enable":       "Activer",
 	"admin.source.disable":      "Désactiver",
 	"admin.source.enabled":      "Active (collectée)",

@@ -591,7 +591,10 @@ func articlesFrom(f *feed.Feed, src revue.Source, lastModified string, fetched t
 			hidden++
 			continue
 		}
-		title := cmp.Or(it.Title, firstWords(it.Summary, 12), it.URL)
+		title := it.Title
+		if title == "" {
+			title = cmp.Or(firstWords(it.Summary, 12), it.URL)
+		}
 		a := revue.Article{
 			SourceID:      src.ID,
 			GUID:          it.GUID,

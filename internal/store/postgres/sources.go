@@ -148,10 +148,13 @@ func (s *Store) ClaimDueSources(ctx context.Context, r revue.ClaimRequest) ([]re
 	}
 	now := micro(r.Now)
 	skip := nonNil(r.SkipHosts)
-	rows, err := s.pool.Query(ctx, `WITH claimed AS (
-			UPDATE sources SET lease_owner = $1, lease_until = $2
-			FROM (SELECT id FROM sources
-				WHERE id IN (SELECT id FROM (
+	// The window ranks every due source, so it is left out when the cap
+	// could not bite (a claim takes at most Limit anyway).
+	capped := ``
+	args := []any{r.Worker, micro(now.Add(r.Lease)), now, dbTime(r.EveryFetchedBefore), r.Limit, skip}
+	if r.PerHost > 0 && r.PerHost < r.Limit {
+		args = append(args, r.PerHost)
+		capped = `id IN (SELECT id FROM (
 						SELECT id, row_number() OVER (PARTITION BY host ORDER BY next_fetch_at, id) AS nth
 						FROM sources
 						WHERE enabled
@@ -160,21 +163,28 @@ func (s *Store) ClaimDueSources(ctx context.Context, r revue.ClaimRequest) ([]re
 						       OR ($4::timestamptz IS NOT NULL AND consecutive_failures = 0
 						           AND (last_fetch_at IS NULL OR last_fetch_at < $4)))
 						  AND host <> ALL($6::text[])) ranked
-					WHERE $7 <= 0 OR nth <= $7)
-				  -- Checked again on the row as locked: another worker may
-				  -- have claimed and fetched it since the ranking's snapshot.
-				  AND enabled
+					WHERE nth <= $7)
+				  AND `
+	}
+	rows, err := s.pool.Query(ctx, `WITH claimed AS (
+			UPDATE sources SET lease_owner = $1, lease_until = $2
+			FROM (SELECT id FROM sources
+				WHERE `+capped+`
+				  -- Checked on the row as locked (and again after the
+				  -- ranking's snapshot): another worker may have claimed and
+				  -- fetched it meanwhile.
+				  enabled
 				  AND (lease_until IS NULL OR lease_until <= $3)
 				  AND (next_fetch_at <= $3
 				       OR ($4::timestamptz IS NOT NULL AND consecutive_failures = 0
 				           AND (last_fetch_at IS NULL OR last_fetch_at < $4)))
+				  AND host <> ALL($6::text[])
 				ORDER BY next_fetch_at, id
 				LIMIT $5
 				FOR UPDATE SKIP LOCKED) due
 			WHERE sources.id = due.id
 			RETURNING sources.*)
-		SELECT `+sourceColumns+` FROM claimed s ORDER BY s.next_fetch_at, s.id`,
-		r.Worker, micro(now.Add(r.Lease)), now, dbTime(r.EveryFetchedBefore), r.Limit, skip, r.PerHost)
+		SELECT `+sourceColumns+` FROM claimed s ORDER BY s.next_fetch_at, s.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("claiming due sources for %s: %w", r.Worker, err)
 	}

@@ -47,6 +47,9 @@ func (s *Store) SaveArticles(ctx context.Context, sourceID int64, articles []rev
 			return err
 		}
 		defer st.close()
+		if err := st.lookUp(ctx, tx, sourceID, articles); err != nil {
+			return err
+		}
 		for _, article := range articles {
 			if err := st.saveOne(ctx, sourceID, sourceName, article, now, &res); err != nil {
 				return fmt.Errorf("article %s: %w", article.URL, err)
@@ -63,10 +66,79 @@ func (s *Store) SaveArticles(ctx context.Context, sourceID int64, articles []rev
 // saveStatements are the statements SaveArticles runs per article, prepared
 // once per batch.
 type saveStatements struct {
-	known, findHolder, insertCredit            *sql.Stmt
+	insertCredit                               *sql.Stmt
 	insertArticle, setStory, insertRegion      *sql.Stmt
 	insertImage, findImage, insertArticleImage *sql.Stmt
 	insertPage                                 *sql.Stmt
+
+	// What the batch's items already are, read in two queries up front
+	// (SQLite's one writer keeps it true through the transaction) and kept
+	// up to date as the batch is saved: the source's GUIDs stored as
+	// articles or credits, and the articles holding the batch's links.
+	known   map[string]bool
+	holders map[string]revue.ArticleHolder
+}
+
+// lookUp reads, for the whole batch at once, which of its GUIDs the source
+// has stored and which articles hold its links: two queries instead of two
+// per item.
+func (st *saveStatements) lookUp(ctx context.Context, tx *sql.Tx, sourceID int64, articles []revue.Article) error {
+	guids := make([]string, 0, len(articles))
+	links := make([]string, 0, len(articles))
+	for _, a := range articles {
+		guids = append(guids, a.GUID)
+		if a.CanonicalURL != "" {
+			links = append(links, a.CanonicalURL)
+		}
+	}
+	guidList, err := json.Marshal(guids)
+	if err != nil {
+		return err
+	}
+	linkList, err := json.Marshal(links)
+	if err != nil {
+		return err
+	}
+	st.known = make(map[string]bool, len(articles))
+	st.holders = make(map[string]revue.ArticleHolder, len(links))
+	rows, err := tx.QueryContext(ctx, `SELECT guid FROM articles WHERE source_id = ?1 AND guid IN (SELECT value FROM json_each(?2))
+		UNION SELECT guid FROM article_credits WHERE source_id = ?1 AND guid IN (SELECT value FROM json_each(?2))`,
+		sourceID, string(guidList))
+	if err != nil {
+		return fmt.Errorf("looking up stored items: %w", err)
+	}
+	for rows.Next() {
+		var guid string
+		if err := rows.Scan(&guid); err != nil {
+			rows.Close()
+			return fmt.Errorf("looking up stored items: %w", err)
+		}
+		st.known[guid] = true
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("looking up stored items: %w", err)
+	}
+	if len(links) == 0 {
+		return nil
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT canonical_url, id, source_id, guid, title FROM articles
+		WHERE canonical_url IN (SELECT value FROM json_each(?))`, string(linkList))
+	if err != nil {
+		return fmt.Errorf("looking up the articles holding the links: %w", err)
+	}
+	for rows.Next() {
+		var link string
+		var h revue.ArticleHolder
+		if err := rows.Scan(&link, &h.ID, &h.SourceID, &h.GUID, &h.Title); err != nil {
+			rows.Close()
+			return fmt.Errorf("looking up the articles holding the links: %w", err)
+		}
+		st.holders[link] = h
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("looking up the articles holding the links: %w", err)
+	}
+	return nil
 }
 
 func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStatements, error) {
@@ -75,9 +147,6 @@ func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStatements, error) {
 		stmt **sql.Stmt
 		sql  string
 	}{
-		{&st.known, `SELECT EXISTS (SELECT 1 FROM articles WHERE source_id = ?1 AND guid = ?2)
-			OR EXISTS (SELECT 1 FROM article_credits WHERE source_id = ?1 AND guid = ?2)`},
-		{&st.findHolder, `SELECT id, source_id, guid, title FROM articles WHERE canonical_url = ?`},
 		{&st.insertCredit, `INSERT INTO article_credits (article_id, source_id, guid, url, seen_at)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&st.insertArticle, `INSERT INTO articles
@@ -105,7 +174,7 @@ func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStatements, error) {
 }
 
 func (st *saveStatements) close() {
-	for _, stmt := range []*sql.Stmt{st.known, st.findHolder, st.insertCredit, st.insertArticle, st.setStory,
+	for _, stmt := range []*sql.Stmt{st.insertCredit, st.insertArticle, st.setStory,
 		st.insertRegion, st.insertImage, st.findImage, st.insertArticleImage, st.insertPage} {
 		if stmt != nil {
 			stmt.Close()
@@ -116,26 +185,20 @@ func (st *saveStatements) close() {
 // saveOne stores a, credits it to the article already holding it, or skips
 // it when its (source, GUID) is known, adding what it did to res.
 func (st *saveStatements) saveOne(ctx context.Context, sourceID int64, sourceName string, a revue.Article, now time.Time, res *revue.SaveResult) error {
-	var known bool
-	if err := st.known.QueryRowContext(ctx, sourceID, a.GUID).Scan(&known); err != nil {
-		return err
-	}
-	if known {
+	if st.known[a.GUID] {
 		return nil
 	}
 	if a.CanonicalURL != "" {
-		var holder revue.ArticleHolder
-		err := st.findHolder.QueryRowContext(ctx, a.CanonicalURL).Scan(&holder.ID, &holder.SourceID, &holder.GUID, &holder.Title)
+		holder, held := st.holders[a.CanonicalURL]
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return err
+		case !held:
 		case revue.IsRepublication(holder, sourceID, a):
 			credit := revue.Credit{ArticleID: holder.ID, SourceID: sourceID, SourceName: sourceName, GUID: a.GUID, URL: a.URL, SeenAt: truncate(now)}
 			if _, err := st.insertCredit.ExecContext(ctx, credit.ArticleID, credit.SourceID, credit.GUID, credit.URL, micros(now)); err != nil {
 				return fmt.Errorf("crediting article %d: %w", holder.ID, err)
 			}
 			res.Credited = append(res.Credited, credit)
+			st.known[a.GUID] = true
 			return nil
 		default:
 			// Another item of this source on the same page: its own
@@ -155,6 +218,10 @@ func (st *saveStatements) saveOne(ctx context.Context, sourceID int64, sourceNam
 	}
 	if _, err := st.setStory.ExecContext(ctx, id); err != nil {
 		return err
+	}
+	st.known[a.GUID] = true
+	if a.CanonicalURL != "" {
+		st.holders[a.CanonicalURL] = revue.ArticleHolder{ID: id, SourceID: sourceID, GUID: a.GUID, Title: a.Title}
 	}
 	a.ID, a.StoryID, a.SourceID, a.SourceName = id, id, sourceID, sourceName
 	a.PublishedAt, a.FetchedAt = truncate(a.PublishedAt), truncate(now)

@@ -194,19 +194,25 @@ func (s *Store) ClaimDueSources(ctx context.Context, r revue.ClaimRequest) ([]re
 	err = s.inWriteTx(ctx, func(tx *sql.Tx) error {
 		// The window numbers each host's due sources, soonest first, so a
 		// claim can take the first few of every host instead of one host's
-		// whole backlog.
+		// whole backlog. It sorts every due source, so it is left out when
+		// the cap could not bite (a claim takes at most Limit anyway).
+		due := `SELECT id, next_fetch_at, 1 AS nth FROM sources`
+		if r.PerHost > 0 && r.PerHost < r.Limit {
+			due = `SELECT id, next_fetch_at, ROW_NUMBER() OVER (PARTITION BY host ORDER BY next_fetch_at, id) AS nth FROM sources`
+		}
+		skipHosts := ``
+		if len(r.SkipHosts) > 0 {
+			skipHosts = `AND host NOT IN (SELECT value FROM json_each(?6))`
+		}
 		rows, err := tx.QueryContext(ctx, `UPDATE sources SET lease_owner = ?1, lease_until = ?2
 			WHERE id IN (
-				SELECT id FROM (
-					SELECT id, next_fetch_at,
-					       ROW_NUMBER() OVER (PARTITION BY host ORDER BY next_fetch_at, id) AS nth
-					FROM sources
+				SELECT id FROM (`+due+`
 					WHERE enabled
 					  AND (lease_until IS NULL OR lease_until <= ?3)
 					  AND (next_fetch_at <= ?3
 					       OR (?4 IS NOT NULL AND consecutive_failures = 0
 					           AND (last_fetch_at IS NULL OR last_fetch_at < ?4)))
-					  AND host NOT IN (SELECT value FROM json_each(?6)))
+					  `+skipHosts+`)
 				WHERE ?7 <= 0 OR nth <= ?7
 				ORDER BY next_fetch_at, id
 				LIMIT ?5)

@@ -111,7 +111,7 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	}
 	return a.runPortal(ctx, &cfg, st, ln, true, log, func(url string) {
 		fmt.Fprintf(a.stdout, "demo: open %s (Ctrl-C to stop)\n", url)
-	}, own)
+	}, portalVia{crawl: own, images: demo.Pictures{}})
 }
 
 // ownServerOnly limits the demo's crawler to the demo's own loopback

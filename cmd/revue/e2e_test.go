@@ -162,7 +162,7 @@ func TestEndToEnd(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		a := ta.app(io.Discard, io.Discard)
-		if err := a.runPortal(ctx, &cfg, st, ln, false, a.logger("error"), func(u string) { ready <- u }, nil); err != nil {
+		if err := a.runPortal(ctx, &cfg, st, ln, false, a.logger("error"), func(u string) { ready <- u }, portalVia{}); err != nil {
 			t.Error(err)
 		}
 	}()

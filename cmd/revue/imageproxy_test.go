@@ -95,7 +95,7 @@ func startPortal(t *testing.T, env map[string]string) (string, revue.Store) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := a.runPortal(ctx, &cfg, st, ln, false, a.logger("error"), func(u string) { ready <- u }, nil); err != nil {
+		if err := a.runPortal(ctx, &cfg, st, ln, false, a.logger("error"), func(u string) { ready <- u }, portalVia{}); err != nil {
 			t.Error(err)
 		}
 	}()

@@ -39,7 +39,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Listen, err)
 	}
-	return a.runPortal(ctx, &cfg, st, ln, !noCrawl, log, nil, nil)
+	return a.runPortal(ctx, &cfg, st, ln, !noCrawl, log, nil, portalVia{})
 }
 
 // serveSettings reads serve's flags and environment: the settings and
@@ -50,6 +50,13 @@ func (a *app) serveSettings(args []string) (cfg config, noCrawl bool, err error)
 	fs.BoolVar(&noCrawl, "no-crawl", false, "serve the portal only; leave crawling to `revue crawl` workers")
 	_, err = parseChecked(fs, args, &cfg, errs)
 	return cfg, noCrawl, err
+}
+
+// portalVia replaces the portal's ways out to the network; the zero value
+// keeps them.
+type portalVia struct {
+	crawl  func(*fetch.Client) crawl.Fetcher // wraps the crawler's fetcher
+	images web.ImageFetcher                  // the image proxy's source
 }
 
 // portalImages is the image proxy's way out: the process's polite,
@@ -70,10 +77,9 @@ func (f imageFetcher) FetchImage(ctx context.Context, url string) (string, []byt
 // runPortal serves the web portal on ln until ctx ends, with the crawler
 // alongside when crawling is on. ready, when set, is called once the
 // portal accepts requests.
-// crawlVia, when set, wraps the fetcher the crawler uses (the demo limits
-// it to its own server).
+// via, when set, replaces the ways out (the demo's).
 func (a *app) runPortal(ctx context.Context, cfg *config, st revue.Store, ln net.Listener, crawling bool, log *slog.Logger,
-	ready func(url string), crawlVia func(*fetch.Client) crawl.Fetcher) error {
+	ready func(url string), via portalVia) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -94,10 +100,15 @@ func (a *app) runPortal(ctx context.Context, cfg *config, st revue.Store, ln net
 		}
 	}
 	imageCache := imageCacheDir(cfg)
+	images := portalImages(fetcher)
+	if via.images != nil {
+		images = via.images
+	}
 	srv, err := web.New(web.Config{
 		Store:           st,
 		BaseURL:         cfg.baseURL(),
-		Images:          portalImages(fetcher),
+		BaseURLGuessed:  cfg.BaseURL == "",
+		Images:          images,
 		ImageCacheDir:   imageCache,
 		ImageCacheBytes: cfg.ImageCacheSize,
 		Logger:          log,
@@ -135,8 +146,8 @@ func (a *app) runPortal(ctx context.Context, cfg *config, st revue.Store, ln net
 	}()
 	if crawling {
 		var cf crawl.Fetcher = fetcher
-		if crawlVia != nil {
-			cf = crawlVia(fetcher)
+		if via.crawl != nil {
+			cf = via.crawl(fetcher)
 		}
 		c, err := newCrawler(cfg, st, cf, log, reg, nil)
 		if err != nil {

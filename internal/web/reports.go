@@ -88,24 +88,29 @@ func (s *Server) setOrigin() error {
 // sameOrigin reports whether r comes from a page of this portal: its
 // Origin header, or without one its Referer, names the portal's origin. A
 // request with neither is refused: every browser sends one of them with a
-// form or a script's POST, so only a forged request lacks both.
+// form or a script's POST, so only a forged request lacks both. The
+// portal's origin is the configured base URL's; without one, the origin of
+// the host the request was sent to (a cross-site page's request carries
+// that page's origin, never ours), which tests without a base URL use too.
 func (s *Server) sameOrigin(r *http.Request) bool {
-	want := s.origin
-	if want == "" {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
+	from := r.Header.Get("Origin")
+	if from == "" {
+		ref, err := url.Parse(r.Header.Get("Referer"))
+		if err != nil || ref.Host == "" {
+			return false
 		}
-		want = scheme + "://" + strings.ToLower(r.Host)
+		from = ref.Scheme + "://" + ref.Host
 	}
-	if o := r.Header.Get("Origin"); o != "" {
-		return strings.EqualFold(o, want)
+	if s.origin != "" && strings.EqualFold(from, s.origin) {
+		return true
 	}
-	ref, err := url.Parse(r.Header.Get("Referer"))
-	if err != nil || ref.Host == "" {
+	if s.origin != "" && !s.originFromHost {
 		return false
 	}
-	return strings.EqualFold(ref.Scheme+"://"+ref.Host, want)
+	// Either scheme: behind a proxy that ends TLS the request arrives as
+	// plain HTTP, and no other site can serve pages under our host name.
+	u, err := url.Parse(from)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && r.Host != "" && strings.EqualFold(u.Host, r.Host)
 }
 
 // wantsJSON reports whether the client asked for JSON (the page's script).

@@ -72,6 +72,10 @@ func (e *testEnv) post(t *testing.T, client *http.Client, path string, form url.
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", e.portal.URL)
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1]
+			continue
+		}
 		if header[i+1] == "" {
 			req.Header.Del(header[i])
 		} else {
@@ -342,6 +346,41 @@ func TestReportWithoutSameOriginIsRefused(t *testing.T) {
 	}
 	if n := counter(t, sc.server.metrics.refused, "report", "csrf"); n != 12 {
 		t.Errorf("refused metric %v, want 12", n)
+	}
+}
+
+// Without a configured base URL (BaseURLGuessed, from the listening
+// address) readers reach the portal under other names, localhost among
+// them: a form is same-origin when its origin names the host it was sent
+// to. A configured base URL is the only origin.
+func TestReportOriginWhenTheBaseURLIsGuessed(t *testing.T) {
+	port := func(sc *reportScene) string { return sc.portal.URL[strings.LastIndex(sc.portal.URL, ":"):] }
+	tests := []struct {
+		name    string
+		guessed bool
+		header  func(port string) []string
+		status  int
+	}{
+		{"guessed: localhost", true, func(p string) []string { return []string{"Host", "localhost" + p, "Origin", "http://localhost" + p} }, 200},
+		{"guessed: localhost behind a TLS proxy", true, func(p string) []string { return []string{"Host", "localhost" + p, "Origin", "https://localhost" + p} }, 200},
+		{"guessed: the listening address", true, func(string) []string { return nil }, 200},
+		{"guessed: Referer of the host", true, func(p string) []string {
+			return []string{"Host", "revue.lan" + p, "Origin", "", "Referer", "http://revue.lan" + p + "/articles/1"}
+		}, 200},
+		{"guessed: another site", true, func(p string) []string { return []string{"Host", "localhost" + p, "Origin", "http://evil.example"} }, 403},
+		{"guessed: another port", true, func(p string) []string { return []string{"Host", "localhost" + p, "Origin", "http://localhost:1"} }, 403},
+		{"guessed: neither header", true, func(p string) []string { return []string{"Host", "localhost" + p, "Origin", ""} }, 403},
+		{"guessed: Origin null", true, func(p string) []string { return []string{"Host", "localhost" + p, "Origin", "null"} }, 403},
+		{"configured: localhost", false, func(p string) []string { return []string{"Host", "localhost" + p, "Origin", "http://localhost" + p} }, 403},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sc := newReportScene(t, func(c *Config) { c.BaseURLGuessed = tc.guessed })
+			res := sc.report(t, from(t, "127.0.0."+strconv.Itoa(40+i)), sc.other, append([]string{"Accept", "application/json"}, tc.header(port(sc))...)...)
+			if res.status != tc.status {
+				t.Errorf("%d, want %d: %s", res.status, tc.status, res.body)
+			}
+		})
 	}
 }
 

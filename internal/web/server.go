@@ -43,8 +43,13 @@ type ImageFetcher interface {
 type Config struct {
 	Store   revue.Store
 	BaseURL string // public base URL, e.g. http://127.0.0.1:8080 (absolute links in API/feeds)
-	Images  ImageFetcher
-	Logger  *slog.Logger
+	// BaseURLGuessed says BaseURL was derived from the listening address
+	// rather than configured: readers may reach the portal by another
+	// name (localhost, the machine's name), so a form's origin is checked
+	// against the host the request was sent to as well.
+	BaseURLGuessed bool
+	Images         ImageFetcher
+	Logger         *slog.Logger
 	// Now is the clock used for relative times ("il y a 5 min"); default time.Now.
 	Now func() time.Time
 	// Location is the zone dates are shown in; default UTC (the article's
@@ -110,6 +115,7 @@ type Server struct {
 	reportsPerHour int
 	origin         string // the base URL's scheme://host, what same-origin requests name
 	secureCookies  bool   // the base URL is https
+	originFromHost bool   // the base URL was guessed: the request's host is the portal's too
 	reporterKey    secretKey
 	// dummyHash is verified when a login names no administrator, so that
 	// a wrong name costs as long as a wrong password.
@@ -156,6 +162,7 @@ func New(cfg Config) (*Server, error) {
 		heartbeat: sseHeartbeat,
 		republish: cfg.Republish,
 
+		originFromHost: cfg.BaseURLGuessed,
 		threshold:      cmp.Or(max(cfg.ReportThreshold, 0), defaultReportThreshold),
 		reportsPerHour: cmp.Or(max(cfg.ReportsPerHour, 0), defaultReportsPerHour),
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,7 +17,11 @@ import (
 	"revue/internal/crawl"
 	"revue/internal/demo"
 	"revue/internal/fetch"
+	"revue/internal/password"
 )
+
+// demoAdmin is the administrator a demo on its own database gets.
+const demoAdmin = "demo"
 
 // demo serves the bundled feed snapshots on loopback, crawls them into a
 // fresh database and serves the portal: a populated Revue with no network.
@@ -89,6 +94,20 @@ func (a *app) demo(ctx context.Context, args []string) error {
 			return fmt.Errorf("adding the demo source %s: %w", f.Name, err)
 		}
 	}
+	var adminLine string
+	if !dbGiven {
+		// The database lives as long as this demo: its administrator too,
+		// with a password drawn now, so the admin area can be tried.
+		pw := rand.Text()
+		hash, err := password.Hash(pw, password.Default)
+		if err != nil {
+			return err
+		}
+		if err := st.SetAdminPassword(ctx, demoAdmin, hash, start); err != nil {
+			return fmt.Errorf("creating the demo's administrator: %w", err)
+		}
+		adminLine = fmt.Sprintf("demo: admin area at %%s/admin/ — name %s, password %s (this demo only)\n", demoAdmin, pw)
+	}
 	fetcher, err := newFetcher(&cfg, st)
 	if err != nil {
 		return err
@@ -110,6 +129,9 @@ func (a *app) demo(ctx context.Context, args []string) error {
 		return fmt.Errorf("listening on %s: %w", cfg.Listen, err)
 	}
 	return a.runPortal(ctx, &cfg, st, ln, true, log, func(url string) {
+		if adminLine != "" {
+			fmt.Fprintf(a.stdout, adminLine, url)
+		}
 		fmt.Fprintf(a.stdout, "demo: open %s (Ctrl-C to stop)\n", url)
 	}, portalVia{crawl: own, images: demo.Pictures{}})
 }

@@ -8,8 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -50,7 +50,7 @@ func TestDemo(t *testing.T) {
 
 	ta := newTestApp(t)
 	delete(ta.env, "REVUE_SHORT_TEXT") // the demo reads its small publisher's pages
-	ta.env["REVUE_DATABASE"] = filepath.Join(t.TempDir(), "demo.db")
+	delete(ta.env, "REVUE_DATABASE")   // a database of its own, with an administrator
 	var out lockedBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
@@ -164,5 +164,46 @@ func TestDemo(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusGone {
 		t.Errorf("the blocked picture: %d, want 410", resp.StatusCode)
+	}
+
+	// The administrator the demo printed signs in and finds the picture
+	// in the moderation queue.
+	m := regexp.MustCompile(`demo: admin area at \S+/admin/ — name (\S+), password (\S+) `).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("the demo printed no administrator:\n%s", out.String())
+	}
+	jar, _ := cookiejar.New(nil)
+	admin := &http.Client{Jar: jar}
+	resp, err = admin.Get(base + "/admin/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loginPage, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(loginPage)
+	if csrf == nil {
+		t.Fatalf("the login page has no CSRF token:\n%s", loginPage)
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/admin/login",
+		strings.NewReader(url.Values{"name": {m[1]}, "password": {m[2]}, "csrf": {string(csrf[1])}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", base)
+	resp, err = admin.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dashboard, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(dashboard), "Tableau de bord") {
+		t.Fatalf("signing in as the demo's administrator: %d\n%s", resp.StatusCode, dashboard)
+	}
+	resp, err = admin.Get(base + "/admin/moderation?filter=blocked")
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(queue), fmt.Sprintf(`data-image="%d"`, imageID)) {
+		t.Errorf("the blocked picture %d is not in the moderation queue:\n%s", imageID, queue)
 	}
 }

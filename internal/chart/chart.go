@@ -14,6 +14,17 @@ import (
 type Series struct {
 	Name   string
 	Values []float64 // one per label; missing values count as 0
+	// Color, when set, is the series' colour ("#rrggbb"), for series whose
+	// colour means something (failures in red); else the palette's next.
+	Color string
+}
+
+// color is the fill of the series at index i.
+func (s Series) color(i int) string {
+	if s.Color != "" {
+		return s.Color
+	}
+	return palette[i%len(palette)]
 }
 
 // Bars is a chart of stacked bars, one per label.
@@ -89,7 +100,7 @@ func (b Bars) SVG() string {
 				hgt := plotH * s.Values[i] / top
 				y -= hgt
 				fmt.Fprintf(&sb, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s</title></rect>`,
-					x, y, bar, hgt, palette[si%len(palette)], html.EscapeString(fmt.Sprintf("%s, %s : %s", label, s.Name, number(s.Values[i]))))
+					x, y, bar, hgt, s.color(si), html.EscapeString(fmt.Sprintf("%s, %s : %s", label, s.Name, number(s.Values[i]))))
 			}
 			if i%every == 0 {
 				fmt.Fprintf(&sb, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="middle" fill="#5f5f5f">%s</text>`,
@@ -102,7 +113,7 @@ func (b Bars) SVG() string {
 	for si, s := range b.Series {
 		x := marginLeft + (si%4)*((w-marginLeft)/4)
 		y := h - legendRows*legendRow + (si/4)*legendRow + 4
-		fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="10" height="10" fill="%s"/>`, x, y, palette[si%len(palette)])
+		fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="10" height="10" fill="%s"/>`, x, y, s.color(si))
 		fmt.Fprintf(&sb, `<text x="%d" y="%d" font-size="11" fill="#1a1a1a">%s</text>`, x+14, y+9, html.EscapeString(s.Name))
 	}
 	sb.WriteString(`</svg>`)

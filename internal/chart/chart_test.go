@@ -108,3 +108,19 @@ func TestNiceCeil(t *testing.T) {
 		}
 	}
 }
+
+// A series' own colour is used for its bars and its legend; the others
+// keep the palette's.
+func TestSeriesColor(t *testing.T) {
+	d := parse(t, Bars{Labels: []string{"a", "b"}, Series: []Series{
+		{Name: "failed", Values: []float64{1, 2}, Color: "#123456"},
+		{Name: "other", Values: []float64{3, 4}},
+	}}.SVG())
+	fills := map[string]int{}
+	for _, r := range d.Rects {
+		fills[r.Fill]++
+	}
+	if fills["#123456"] != 3 || fills[palette[1]] != 3 {
+		t.Errorf("fills %v: want the failed series' colour on its 2 bars and legend, the palette's second on the other's", fills)
+	}
+}

@@ -142,5 +142,8 @@ func (s *Server) fetchSeries(counts []revue.FetchDay, days []time.Time) []chart.
 			failed[i] += float64(c.Errors)
 		}
 	}
-	return []chart.Series{{Name: s.tr.T("admin.dash.fetch.failed"), Values: failed}, {Name: s.tr.T("admin.dash.fetch.ok"), Values: ok}}
+	return []chart.Series{
+		{Name: s.tr.T("admin.dash.fetch.failed"), Values: failed, Color: "#a3171f"},
+		{Name: s.tr.T("admin.dash.fetch.ok"), Values: ok, Color: "#2f6d3a"},
+	}
 }

@@ -193,6 +193,16 @@ func testRestoreStartsANewWave(t *testing.T, st revue.Store) {
 		}
 	}
 	checkStatus(t, st, "after a new wave", revue.ImageBlocked, images...)
+	// The queue tells the moderator about this wave: its 3 reasons, not
+	// the 6 given since the picture was first reported.
+	queue, err := st.ModerationQueue(ctx, revue.ModerationQuery{Filter: revue.QueueBlocked})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(queue) != 1 || len(queue[0].Reasons) != 1 || queue[0].Reasons[0] != (revue.ReasonCount{Reason: revue.ReasonShocking, Count: 3}) ||
+		queue[0].Image.Moderation.WaveReports != 3 || queue[0].Image.Reports != 6 {
+		t.Errorf("queue after the second wave: %+v, want this wave's 3 shocking reports of 6 in all", queue)
+	}
 }
 
 func testReportThresholdOff(t *testing.T, st revue.Store) {

@@ -286,6 +286,10 @@ type PageOutcome struct {
 	Lang        string
 	Images      []Image // the page's, lead first; added after the feed's
 	Robots      string  // see Article.Robots
+	// PublishedAt is the page's own date (article:published_time, JSON-LD,
+	// <time>). It replaces the article's only when that was estimated
+	// (Article.DateEstimated: the feed gave none), never a feed's date.
+	PublishedAt time.Time
 }
 
 // ClaimRequest asks Store.ClaimDueSources for sources to fetch.

@@ -11,8 +11,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"revue"
+	"revue/internal/extract"
 	"revue/internal/store"
 )
 
@@ -120,4 +122,23 @@ func readFixture(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// The crawler's page reader passes on what the extractor found that the
+// store keeps: here the page's own date, which dates an undated item.
+func TestPageReaderKeepsThePagesDate(t *testing.T) {
+	page := `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Inondations à Safi</title>
+<meta property="article:published_time" content="2026-11-30T07:45:00+01:00"></head>
+<body><article><h1>Inondations à Safi</h1><p>` + strings.Repeat("Les pluies diluviennes ont frappé la ville de Safi dimanche matin. ", 12) + `</p>
+<p>` + strings.Repeat("Les services de secours sont intervenus dans plusieurs quartiers inondés. ", 10) + `</p></article></body></html>`
+	read, err := pageReader(extract.New())(context.Background(), []byte(page), "text/html; charset=utf-8", "https://news.example/safi", revue.ExtractRules{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 11, 30, 6, 45, 0, 0, time.UTC); !read.PublishedAt.Equal(want) {
+		t.Errorf("the page's date: %v, want %v", read.PublishedAt, want)
+	}
+	if !strings.Contains(read.Text, "Safi") || read.Lang != "fr" {
+		t.Errorf("the page read: lang %q, text %.80q", read.Lang, read.Text)
+	}
 }

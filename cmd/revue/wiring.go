@@ -91,7 +91,7 @@ func pageReader(ex *extract.Extractor) crawl.PageReader {
 			return crawl.ReadPage{}, err
 		}
 		read := crawl.ReadPage{HTML: p.HTML, Text: p.Text, Words: p.Words, Byline: p.Byline, Lang: p.Lang,
-			NoArchive: p.NoArchive, NoSnippet: p.NoSnippet}
+			NoArchive: p.NoArchive, NoSnippet: p.NoSnippet, PublishedAt: p.PublishedAt}
 		if p.LeadImage != "" && !slices.ContainsFunc(p.Images, func(img extract.Image) bool { return img.URL == p.LeadImage }) {
 			read.Images = append(read.Images, revue.Image{URL: p.LeadImage})
 		}

@@ -25,6 +25,8 @@ type ReadPage struct {
 	Byline string
 	Lang   string
 	Images []revue.Image // lead first
+	// PublishedAt is the page's own date, zero when it gives none.
+	PublishedAt time.Time
 	// The page's <meta name="robots">.
 	NoArchive, NoSnippet bool
 }
@@ -132,6 +134,11 @@ func (c *Crawler) readPage(ctx context.Context, job revue.PageJob) bool {
 		}
 	default:
 		o.ContentHTML, o.Text, o.Byline, o.Lang, o.Images = page.HTML, page.Text, page.Byline, page.Lang, page.Images
+		// A date ahead of the crawl's clock is a page's mistake (or its
+		// time zone's): the estimate is the better guess then.
+		if !page.PublishedAt.After(o.At.Add(time.Hour)) {
+			o.PublishedAt = page.PublishedAt
+		}
 		switch {
 		case page.NoSnippet:
 			o.Robots = revue.RepublishTitle

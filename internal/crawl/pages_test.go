@@ -34,6 +34,9 @@ func articleReader(calls *atomic.Int32) PageReader {
 		if m := img.FindSubmatch(page); m != nil {
 			r.Images = []revue.Image{{URL: string(m[1]), Alt: string(m[2]), Width: 800, Height: 450}}
 		}
+		if m := regexp.MustCompile(`<time datetime="([^"]+)"`).FindSubmatch(page); m != nil {
+			r.PublishedAt, _ = time.Parse(time.RFC3339, string(m[1]))
+		}
 		r.NoArchive = strings.Contains(string(page), `content="noarchive"`)
 		r.Lang = "fr"
 		return r, nil
@@ -143,6 +146,54 @@ func TestShortItemsGetTheirPagesText(t *testing.T) {
 	busy, _ := h.store.GetArticle(context.Background(), byPath["/a/busy"].ID)
 	if busy.Page != revue.PageFailed || busy.Summary == "" {
 		t.Errorf("after its retries the busy page is %q (summary %q), want failed with the feed's text kept", busy.Page, busy.Summary)
+	}
+}
+
+// An item whose feed gives no date is dated by the crawler's estimate;
+// its page's own date, once read, replaces the estimate, unless it lies
+// ahead of the crawl's clock.
+func TestUndatedItemsTakeTheirPagesDate(t *testing.T) {
+	h := newHarness(t)
+	var srvURL string
+	var calls atomic.Int32
+	item := func(path string) string {
+		return `<item><title>` + path + `</title><link>` + srvURL + path + `</link><description>Court.</description></item>`
+	}
+	page := func(date string) http.HandlerFunc {
+		return status(200, map[string]string{"Content-Type": "text/html; charset=utf-8"},
+			`<html><body><time datetime="`+date+`">date</time><article>Le texte entier de l'article.</article></body></html>`)
+	}
+	srv := newFeedServer(t, map[string]http.HandlerFunc{
+		"/feed.xml": func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Valencia</title><link>`+srvURL+`/</link>`+
+				item("/a/dated-page")+item("/a/future-page")+`</channel></rss>`)
+		},
+		"/a/dated-page":  page("2026-03-20T08:00:00Z"),
+		"/a/future-page": page("2099-01-01T00:00:00Z"),
+	})
+	srvURL = srv.URL
+	h.add(t, "Valencia", srv.URL+"/feed.xml", "es")
+	c := h.crawlerWith(t, "w", func(cfg *Config) { cfg.Pages = articleReader(&calls) })
+	if sum, err := c.OnceWithPages(context.Background(), false); err != nil || sum.Pages != 2 {
+		t.Fatalf("pass: %+v, %v; want 2 pages read", sum, err)
+	}
+	for _, a := range h.articles(t) {
+		got, err := h.store.GetArticle(context.Background(), a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch strings.TrimPrefix(got.URL, srv.URL) {
+		case "/a/dated-page":
+			if want := time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC); !got.PublishedAt.Equal(want) || got.DateEstimated {
+				t.Errorf("dated page: published %v (estimated %v), want the page's %v", got.PublishedAt, got.DateEstimated, want)
+			}
+		case "/a/future-page":
+			if !got.DateEstimated || got.PublishedAt.Year() == 2099 {
+				t.Errorf("a page dated ahead of the clock: published %v (estimated %v), want the estimate kept", got.PublishedAt, got.DateEstimated)
+			}
+		default:
+			t.Errorf("unexpected article %s", got.URL)
+		}
 	}
 }
 

@@ -95,6 +95,22 @@ func recordPage(ctx context.Context, tx pgx.Tx, o revue.PageOutcome) error {
 		WHERE id = $1`, o.ArticleID, o.ContentHTML, o.Text, o.Byline, o.Lang, o.Robots); err != nil {
 		return err
 	}
+	if !o.PublishedAt.IsZero() {
+		// Every copy of the date moves with it: the region listings' and
+		// the page queue's.
+		tag, err := tx.Exec(ctx, `UPDATE articles SET published_at = $2, date_estimated = false
+			WHERE id = $1 AND date_estimated`, o.ArticleID, o.PublishedAt)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() > 0 {
+			for _, table := range []string{"article_regions", "article_pages"} {
+				if _, err := tx.Exec(ctx, `UPDATE `+table+` SET published_at = $2 WHERE article_id = $1`, o.ArticleID, o.PublishedAt); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	if len(o.Images) == 0 {
 		return nil
 	}

@@ -114,6 +114,25 @@ func (s *Store) RecordPage(ctx context.Context, o revue.PageOutcome) error {
 			WHERE id = ?1`, o.ArticleID, o.ContentHTML, o.Text, o.Byline, o.Lang, o.Robots); err != nil {
 			return err
 		}
+		if !o.PublishedAt.IsZero() {
+			// Every copy of the date moves with it: the region listings'
+			// and the page queue's.
+			res, err := tx.ExecContext(ctx, `UPDATE articles SET published_at = ?2, date_estimated = 0
+				WHERE id = ?1 AND date_estimated = 1`, o.ArticleID, micros(o.PublishedAt))
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n > 0 {
+				for _, table := range []string{"article_regions", "article_pages"} {
+					if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET published_at = ?2 WHERE article_id = ?1`,
+						o.ArticleID, micros(o.PublishedAt)); err != nil {
+						return err
+					}
+				}
+			}
+		}
 		if len(o.Images) == 0 {
 			return nil
 		}

@@ -14,6 +14,45 @@ var pageTests = []storeTest{
 	{"a page asked for is claimed, read and recorded", testPageRead},
 	{"a page that fails is retried, then given up", testPageRetries},
 	{"pages are claimed newest first, each by one worker", testPageClaims},
+	{"a page's date replaces an estimated date only", testPageDate},
+}
+
+// testPageDate: an article whose feed gave no date (its date estimated by
+// the crawler) takes its page's date, in every listing; an article dated
+// by its feed keeps the feed's.
+func testPageDate(t *testing.T, st revue.Store) {
+	ctx := t.Context()
+	src, err := st.AddSource(ctx, revue.Source{Name: "Le Desk", FeedURL: "https://ledesk.example/rss", Enabled: true}, t0)
+	if err != nil {
+		t.Fatalf("AddSource: %v", err)
+	}
+	undated := pending("undated", t0.Add(2*time.Hour)) // the estimate: newest
+	undated.DateEstimated = true
+	undated.Regions = []string{"maroc"}
+	dated := pending("dated", t0.Add(time.Hour))
+	dated.Regions = []string{"maroc"}
+	saved := mustSave(t, st, src.ID, []revue.Article{undated, dated}, t0.Add(2*time.Hour))
+	if _, err := st.ClaimPages(ctx, "w1", t0.Add(2*time.Hour), lease, 10); err != nil {
+		t.Fatal(err)
+	}
+	pageDate := t0.Add(-3 * time.Hour).Truncate(time.Microsecond) // what both stores keep
+	for _, a := range saved {
+		if err := st.RecordPage(ctx, revue.PageOutcome{ArticleID: a.ID, Worker: "w1", At: t0.Add(2 * time.Hour), Text: "Le texte.", PublishedAt: pageDate}); err != nil {
+			t.Fatalf("RecordPage: %v", err)
+		}
+	}
+	if got, _ := st.GetArticle(ctx, saved[0].ID); !got.PublishedAt.Equal(pageDate) || got.DateEstimated {
+		t.Errorf("the undated article after its page: %v, estimated %v; want the page's %v", got.PublishedAt, got.DateEstimated, pageDate)
+	}
+	if got, _ := st.GetArticle(ctx, saved[1].ID); !got.PublishedAt.Equal(dated.PublishedAt.Truncate(time.Microsecond)) || got.DateEstimated {
+		t.Errorf("the dated article after its page: %v; want its feed's %v", got.PublishedAt, dated.PublishedAt)
+	}
+	for _, q := range []revue.ArticleQuery{{}, {Region: "maroc"}, {SourceID: src.ID}} {
+		list := walk(t, st, q)
+		if len(list) != 2 || list[0].ID != saved[1].ID || !list[1].PublishedAt.Equal(pageDate) {
+			t.Errorf("listing %+v: %v; want the dated article first, the other at its page's date", q, list)
+		}
+	}
 }
 
 func testSourceRules(t *testing.T, st revue.Store) {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,7 @@ type config struct {
 	MinInterval          time.Duration
 	MaxInterval          time.Duration
 	ShortText            int
+	Languages            []string
 	Republish            string
 	LogLevel             string
 	// ImageCache is the image proxy's folder ("": see imageCacheDir) and
@@ -130,6 +132,13 @@ func (c *config) bind(fs *flag.FlagSet, env envLookup, which ...string) *configE
 			dur(&c.MinInterval, "min-interval", "REVUE_MIN_INTERVAL", 5*time.Minute, "shortest polling interval of a source")
 			dur(&c.MaxInterval, "max-interval", "REVUE_MAX_INTERVAL", 24*time.Hour, "longest polling interval of a healthy source")
 			num(&c.ShortText, "short-text", "REVUE_SHORT_TEXT", 120, "an item whose feed text has fewer words gets its article page fetched for the full text (0: never)")
+			languages := ""
+			str(&languages, "languages", "REVUE_LANGUAGES", "fr,ar,es,en", "comma-separated languages the articles are detected among (a source's own language always counts); empty: any")
+			errs.after(func() error {
+				var err error
+				c.Languages, err = parseLanguages(languages)
+				return err
+			})
 		}
 	}
 	return errs
@@ -210,3 +219,22 @@ func (c *config) baseURL() string {
 }
 
 func osEnv(name string) (string, bool) { return os.LookupEnv(name) }
+
+// parseLanguages reads a comma-separated list of two- or three-letter
+// language codes ("fr,ar, es").
+func parseLanguages(list string) ([]string, error) {
+	var langs []string
+	for _, l := range strings.Split(list, ",") {
+		l = strings.ToLower(strings.TrimSpace(l))
+		if l == "" {
+			continue
+		}
+		if len(l) < 2 || len(l) > 3 || strings.ContainsFunc(l, func(r rune) bool { return r < 'a' || r > 'z' }) {
+			return nil, fmt.Errorf("--languages: %q is not a language code such as fr, ar, es or en", l)
+		}
+		if !slices.Contains(langs, l) {
+			langs = append(langs, l)
+		}
+	}
+	return langs, nil
+}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -267,6 +268,10 @@ func TestConfigurationFromFlagsAndEnvironment(t *testing.T) {
 		{"bad proxy", map[string]string{"REVUE_TRUSTED_PROXIES": "nowhere"}, nil, nil, "nowhere"},
 		{"report threshold", map[string]string{"REVUE_REPORT_THRESHOLD": "5"}, nil, func(c config) bool { return c.ReportThreshold == 5 }, ""},
 		{"report threshold 0", nil, []string{"--report-threshold", "0"}, nil, "report threshold"},
+		{"languages by default", nil, nil, func(c config) bool { return slices.Equal(c.Languages, []string{"fr", "ar", "es", "en"}) }, ""},
+		{"languages", map[string]string{"REVUE_LANGUAGES": " FR, ar,fr ,pt"}, nil, func(c config) bool { return slices.Equal(c.Languages, []string{"fr", "ar", "pt"}) }, ""},
+		{"any language", nil, []string{"--languages", ""}, func(c config) bool { return len(c.Languages) == 0 }, ""},
+		{"a bad language", nil, []string{"--languages", "fr,french"}, nil, "french"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := &app{stderr: io.Discard}

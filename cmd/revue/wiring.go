@@ -79,6 +79,7 @@ func newCrawler(cfg *config, st revue.Store, f crawl.Fetcher, log *slog.Logger, 
 		SourceDone:  done,
 		Pages:       pages,
 		ShortText:   cfg.ShortText,
+		Languages:   cfg.Languages,
 	})
 }
 

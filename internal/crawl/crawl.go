@@ -76,6 +76,9 @@ type Config struct {
 	// ShortText is the number of words under which an item's own text is
 	// too short to stand for the article.
 	ShortText int
+	// Languages are the languages articles are detected among (with each
+	// source's own); empty allows any.
+	Languages []string
 	// PageRetries bounds the attempts at a page that fails for a reason
 	// that may pass (server errors, timeouts, nothing found).
 	PageRetries int
@@ -505,7 +508,7 @@ func (c *Crawler) parse(ctx context.Context, resp *fetch.Response, src revue.Sou
 	if err != nil {
 		return nil, fmt.Errorf("decoding %s: %w", resp.URL, err)
 	}
-	parsed, err := feed.Parse(ctx, text, feed.Options{Now: c.cfg.Now(), FeedURL: resp.URL, Sanitizer: c.sanitizer, Lang: src.Lang})
+	parsed, err := feed.Parse(ctx, text, feed.Options{Now: c.cfg.Now(), FeedURL: resp.URL, Sanitizer: c.sanitizer, Lang: src.Lang, Languages: c.cfg.Languages})
 	if err != nil {
 		return nil, fmt.Errorf("reading the feed at %s: %w", resp.URL, err)
 	}

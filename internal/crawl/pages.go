@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -134,6 +135,11 @@ func (c *Crawler) readPage(ctx context.Context, job revue.PageJob) bool {
 		}
 	default:
 		o.ContentHTML, o.Text, o.Byline, o.Lang, o.Images = page.HTML, page.Text, page.Byline, page.Lang, page.Images
+		// A page in a language not followed keeps the item's, which was
+		// detected among the followed ones and the source's own.
+		if len(c.cfg.Languages) > 0 && !slices.Contains(c.cfg.Languages, o.Lang) {
+			o.Lang = ""
+		}
 		// A date ahead of the crawl's clock is a page's mistake (or its
 		// time zone's): the estimate is the better guess then.
 		if !page.PublishedAt.After(o.At.Add(time.Hour)) {

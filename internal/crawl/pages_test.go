@@ -39,6 +39,9 @@ func articleReader(calls *atomic.Int32) PageReader {
 		}
 		r.NoArchive = strings.Contains(string(page), `content="noarchive"`)
 		r.Lang = "fr"
+		if m := regexp.MustCompile(`<html lang="([a-z]+)"`).FindSubmatch(page); m != nil {
+			r.Lang = string(m[1])
+		}
 		return r, nil
 	}
 }
@@ -193,6 +196,41 @@ func TestUndatedItemsTakeTheirPagesDate(t *testing.T) {
 			}
 		default:
 			t.Errorf("unexpected article %s", got.URL)
+		}
+	}
+}
+
+// A page's language counts when it is one of the followed languages;
+// otherwise the item keeps its own, detected among them and the source's.
+func TestPagesLanguageAmongTheFollowed(t *testing.T) {
+	h := newHarness(t)
+	var srvURL string
+	var calls atomic.Int32
+	page := func(lang string) http.HandlerFunc {
+		return status(200, map[string]string{"Content-Type": "text/html; charset=utf-8"},
+			`<html lang="`+lang+`"><body><article>El texto entero del artículo.</article></body></html>`)
+	}
+	srv := newFeedServer(t, map[string]http.HandlerFunc{
+		"/feed.xml": func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, summaryFeed(srvURL, [2]string{"/a/it", "Corto."}, [2]string{"/a/en", "Corto."}))
+		},
+		"/a/it": page("it"),
+		"/a/en": page("en"),
+	})
+	srvURL = srv.URL
+	h.add(t, "El País", srv.URL+"/feed.xml", "es")
+	c := h.crawlerWith(t, "w", func(cfg *Config) {
+		cfg.Pages = articleReader(&calls)
+		cfg.Languages = []string{"fr", "ar", "es", "en"}
+	})
+	if sum, err := c.OnceWithPages(context.Background(), false); err != nil || sum.Pages != 2 {
+		t.Fatalf("pass: %+v, %v; want 2 pages read", sum, err)
+	}
+	want := map[string]string{"/a/it": "es", "/a/en": "en"}
+	for _, a := range h.articles(t) {
+		got, _ := h.store.GetArticle(context.Background(), a.ID)
+		if path := strings.TrimPrefix(got.URL, srv.URL); got.Lang != want[path] {
+			t.Errorf("%s: language %q, want %q", path, got.Lang, want[path])
 		}
 	}
 }

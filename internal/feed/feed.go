@@ -88,6 +88,9 @@ type Options struct {
 	// hint for detecting each item's language than the feed's header,
 	// which CMS defaults and scrapers often get wrong.
 	Lang string
+	// Languages restricts each item's detected language to these (and
+	// the hint); empty allows any (textproc.DetectLangAmong).
+	Languages []string
 }
 
 // DefaultMaxFuture allows for clock skew and time zones written wrong.
@@ -562,7 +565,7 @@ func normaliseItem(san *sanitize.Sanitizer, gi *gofeed.Item, base, feedLang stri
 	if l := primaryLang(opt.Lang); l != "" {
 		hint = l
 	}
-	it.Lang = textproc.DetectLang(it.Title+" "+it.Summary, hint)
+	it.Lang = textproc.DetectLangAmong(it.Title+" "+it.Summary, hint, opt.Languages)
 
 	it.PublishedAt = itemDate(gi.PublishedParsed, gi.Published)
 	it.Updated = itemDate(gi.UpdatedParsed, gi.Updated)

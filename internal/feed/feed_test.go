@@ -565,6 +565,31 @@ func TestParseSourceLanguageHint(t *testing.T) {
 	}
 }
 
+// Items are detected among the followed languages: a Portuguese-looking
+// line of a feed that declares nothing is not called Portuguese when
+// Portuguese is not followed, but a source configured as Portuguese is.
+func TestParseFollowedLanguages(t *testing.T) {
+	doc := []byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://t.example/</link>
+<item><title>O governo anunciou que os preços dos combustíveis vão subir a partir de segunda-feira</title><link>https://t.example/a</link></item></channel></rss>`)
+	for _, tc := range []struct {
+		source    string
+		languages []string
+		want      string
+	}{
+		{"", nil, "pt"},
+		{"", []string{"fr", "ar", "es", "en"}, "es"},
+		{"pt", []string{"fr", "ar", "es", "en"}, "pt"},
+	} {
+		f, err := Parse(context.Background(), doc, Options{Now: time.Now(), FeedURL: "https://t.example/feed", Lang: tc.source, Languages: tc.languages})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Items[0].Lang; got != tc.want {
+			t.Errorf("source %q, followed %q: item language %q, want %q", tc.source, tc.languages, got, tc.want)
+		}
+	}
+}
+
 // No invented dates: an item has its own date or none, and the feed has
 // the channel's own date or none.
 func TestParseDates(t *testing.T) {

@@ -3,6 +3,7 @@
 package textproc
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -43,7 +44,28 @@ func buildStopIndex() map[string][]string {
 // source's configured language, "fr-FR" or "fr") is returned when the text
 // is too short or the vote unclear; "" when there is nothing to go on.
 func DetectLang(text, hint string) string {
+	return DetectLangAmong(text, hint, nil)
+}
+
+// DetectLangAmong is DetectLang restricted to the languages an
+// installation follows (allowed, two-letter codes; nil or empty allows
+// every language DetectLang knows). The hint is always allowed: a source
+// configured as German is German even where only fr, ar, es and en are
+// followed. Latin text is voted on among the allowed Latin languages only,
+// so Spanish is not taken for Portuguese or Italian; Arabic script goes to
+// the allowed one of ar, fa and ur. Text in a script no allowed language
+// is written in gets the hint, or "" when there is none.
+func DetectLangAmong(text, hint string, allowed []string) string {
 	hint = normalizeHint(hint)
+	ok := func(lang string) bool { return len(allowed) == 0 || lang == hint || slices.Contains(allowed, lang) }
+	lang := detect(text, hint, ok)
+	if lang != "" && !ok(lang) {
+		return hint
+	}
+	return lang
+}
+
+func detect(text, hint string, ok func(string) bool) string {
 	var latin, arabic, hebrew, cyrillic, greek, han, kana, hangul int
 	var persian, urdu, arabicOnly int
 	for _, r := range text {
@@ -81,10 +103,14 @@ func DetectLang(text, hint string) string {
 		switch other {
 		case arabic:
 			switch {
-			case urdu >= 2 && urdu*2 > arabicOnly:
+			case urdu >= 2 && urdu*2 > arabicOnly && ok("ur"):
 				return "ur"
-			case persian >= 3 && persian > 2*arabicOnly:
+			case persian >= 3 && persian > 2*arabicOnly && ok("fa"):
 				return "fa"
+			case !ok("ar") && ok("fa"):
+				return "fa"
+			case !ok("ar") && ok("ur"):
+				return "ur"
 			}
 			return "ar"
 		case hebrew:
@@ -110,10 +136,10 @@ func DetectLang(text, hint string) string {
 	if latin == 0 {
 		return hint
 	}
-	return latinVote(text, hint)
+	return latinVote(text, hint, ok)
 }
 
-func latinVote(text, hint string) string {
+func latinVote(text, hint string, ok func(string) bool) string {
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !unicode.IsLetter(r)
 	})
@@ -128,6 +154,9 @@ func latinVote(text, hint string) string {
 	}
 	best, top, second := "", 0, 0
 	for _, lang := range []string{"fr", "es", "en", "de", "pt", "it"} {
+		if !ok(lang) {
+			continue
+		}
 		if n := votes[lang]; n > top {
 			best, top, second = lang, n, top
 		} else if n > second {

@@ -24,9 +24,12 @@ func TestCrashDuringCrawlLosesNothing(t *testing.T) {
 		t.Skip("starts real revue processes; skipped with -short")
 	}
 	const (
-		feeds  = 200
-		items  = 25
-		lease  = 3 * time.Second
+		feeds = 200
+		items = 25
+		// Longer than a claimed source's fetch and save take on a loaded
+		// 2-core machine (at 3 s, a load of 12 let one lease lapse
+		// mid-fetch, and the source was fetched twice in the pass).
+		lease  = 5 * time.Second
 		killAt = 3 // kill once 1/killAt of the articles are stored
 	)
 	backends := []struct {

@@ -81,9 +81,16 @@ func tokenize(s string, into []token) []token {
 // maqsura (ى → ي). NFD exposes accents and hamzas as combining marks, which
 // are then dropped.
 func fold(word string) string {
+	if isPlainASCII(word) {
+		return strings.ToLower(word)
+	}
+	var scratch [128]byte
+	decomposed := norm.NFD.AppendString(scratch[:0], word)
 	var b strings.Builder
-	b.Grow(len(word))
-	for _, r := range norm.NFD.String(word) {
+	b.Grow(len(decomposed))
+	for len(decomposed) > 0 {
+		r, size := utf8.DecodeRune(decomposed)
+		decomposed = decomposed[size:]
 		switch {
 		case unicode.Is(unicode.Mn, r), r == 'ـ':
 			continue
@@ -116,6 +123,17 @@ func fold(word string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
+}
+
+// isPlainASCII reports whether word is ASCII letters and digits only, the
+// common case in Latin-script text, which needs lower-casing alone.
+func isPlainASCII(word string) bool {
+	for i := 0; i < len(word); i++ {
+		if word[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func isArabic(r rune) bool {

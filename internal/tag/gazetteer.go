@@ -64,8 +64,7 @@ type name struct {
 // each. It is read-only once parsed, so one may serve many goroutines.
 type Gazetteer struct {
 	slugs []string
-	// byFirst indexes names by their first folded token; each slice is
-	// sorted longest name first, so the longest match wins.
+	// byFirst indexes names by their first folded token.
 	byFirst map[string][]*name
 }
 
@@ -116,10 +115,6 @@ func ParseGazetteer(r io.Reader, source string) (*Gazetteer, error) {
 		if err := g.addLine(l.fields, regionIndex); err != nil {
 			return nil, fmt.Errorf("gazetteer %s line %d: %w", source, l.line, err)
 		}
-	}
-	for first, names := range g.byFirst {
-		slices.SortStableFunc(names, func(a, b *name) int { return len(b.tokens) - len(a.tokens) })
-		g.byFirst[first] = names
 	}
 	return g, nil
 }

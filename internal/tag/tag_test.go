@@ -80,6 +80,9 @@ func TestRegions(t *testing.T) {
 		{"title counts", "Séisme ressenti à Midelt", "Aucun dégât n'a été signalé.", "fr", []string{dt}},
 		{"order follows the gazetteer", "", "Des vols relient désormais Dakhla, Oujda et Tanger.", "fr", []string{tta, ori, dod}},
 		{"region name", "", "Le conseil de la région Casablanca-Settat a voté le budget.", "fr", []string{cs}},
+		{"region name holding the capital", "", "Le conseil Rabat-Salé-Kénitra a voté le budget.", "fr", []string{rsk}},
+		{"longest name wins", "", "Le tramway Rabat-Salé transporte 100 000 voyageurs par jour.", "fr", []string{rsk}},
+		{"punctuation stops context", "", "Il a salué l'ambassadeur. À Rabat, la journée fut calme.", "fr", []string{rsk}},
 
 		// A person or family named after a place.
 		{"fassi is a name", "", "Le ministre Abbas El Fassi a été reçu.", "fr", nil},
@@ -93,6 +96,7 @@ func TestRegions(t *testing.T) {
 		// Oriental the region, oriental the adjective.
 		{"oriental region", "", "Le chômage recule dans l'Oriental.", "fr", []string{ori}},
 		{"oriental region english", "", "Rains in the Oriental region", "en", []string{ori}},
+		{"oriental after an article alone", "", "L'Oriental attire les investisseurs.", "fr", []string{ori}},
 		{"oriental adjective", "", "Le Sahara oriental reste aride.", "fr", nil},
 		{"oriental part of a longer name", "", "The Oriental Bank raised rates.", "en", nil},
 		{"jiha charq", "", "برنامج تنموي لجهة الشرق", "ar", []string{ori}},
@@ -103,6 +107,7 @@ func TestRegions(t *testing.T) {
 		{"wydad at home", "", "Le Wydad de Casablanca a gagné au stade Mohammed V de Casablanca.", "fr", []string{cs}},
 		{"arabic club", "", "فاز نهضة بركان على ضيفه", "ar", nil},
 		{"as far as is no club", "", "The storm reached as far as Marrakech.", "en", []string{ms}},
+		{"a lower-case union is no club", "", "The taxi drivers' union of Marrakech went on strike.", "en", []string{ms}},
 
 		// Rabat, the capital and the state.
 		{"rabat the state fr", "", "Rabat a salué la décision de Madrid.", "fr", nil},

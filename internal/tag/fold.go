@@ -100,8 +100,11 @@ func fold(word string) string {
 			r = 'ي'
 		case r == 'ٱ':
 			r = 'ا'
-		case r == 'ک':
+		case r == 'ک', r == 'گ', r == 'ڭ':
+			// Moroccan Arabic writes g as ڭ or گ (ڭلميم, أڭادير) as often as ك.
 			r = 'ك'
+		case r == 'ڤ':
+			r = 'ف'
 		case r == 'ß':
 			b.WriteString("ss")
 			continue

@@ -76,6 +76,8 @@ func TestRegions(t *testing.T) {
 		{"arabic diacritics and tatweel", "", "زَارَ الوَزِيرُ مَرَّاكُشَ ومـراكش", "ar", []string{ms}},
 		{"arabic hamza forms", "", "مهرجان السينما في اكادير", "ar", []string{sm}},
 		{"arabic taa marbuta as haa", "", "حادثة سير في وجده", "ar", []string{ori}},
+		{"moroccan gaf", "", "أمطار غزيرة في ڭلميم", "ar", []string{gon}},
+		{"arabic front is not a place", "", "أعلنت الجبهة رفضها للقرار", "ar", nil},
 		{"upper-case dateline elsewhere", "", "AGADIR – Les pêcheurs ont repris la mer.", "fr", []string{sm}},
 		{"title counts", "Séisme ressenti à Midelt", "Aucun dégât n'a été signalé.", "fr", []string{dt}},
 		{"order follows the gazetteer", "", "Des vols relient désormais Dakhla, Oujda et Tanger.", "fr", []string{tta, ori, dod}},
@@ -169,6 +171,8 @@ func TestFold(t *testing.T) {
 		{"مستشفى", "مستشفي"},
 		{"مؤسسة", "موسسه"},
 		{"ٱلرباط", "الرباط"},
+		{"ڭلميم", "كلميم"},
+		{"أگادير", "اكادير"},
 	}
 	for _, tt := range tests {
 		if got := fold(tt.in); got != tt.want {

@@ -56,7 +56,7 @@ var placeNouns = words(`
 	université universidad university port puerto aéroport airport aeropuerto gare station estación
 	centre center centro complexe complejo musée museum museo théâtre mosquée mosque mezquita
 	médina medina quartier barrio
-	مدينة مدينتي إقليم عمالة ولاية جهة منطقة جماعة ميناء مطار ملعب مستشفى محكمة جامعة قصر`)
+	مدينة مدينتي إقليم عمالة ولاية جهة منطقة جماعة ميناء مطار ملعب مستشفى محكمة جامعة قصر العاصمة`)
 
 // holderPrefixes start words for a person's or an office's title tied to a
 // place, which does not put the article there: "son ambassadeur à Rabat",
@@ -78,3 +78,11 @@ var envoyWords = words("envoyé envoyée envoy enviado enviada مبعوث مبع
 // articleWords are definite articles, skipped between a context word and a
 // name ("à la Casa…") and enough context for names flagged article.
 var articleWords = words("l la le les the el los las")
+
+// documentWords name a text called after the city where it was signed,
+// which is quoted long after and far away: "le Pacte de Marrakech",
+// "the Rabat Process", "إعلان مراكش".
+var documentWords = words(`
+	accord accords pacte pacto pact déclaration declaration declaración traité treaty tratado
+	processus process proceso protocole protocol protocolo charte charter
+	اتفاق اتفاقية إعلان ميثاق مسلسل بروتوكول معاهدة نداء`)

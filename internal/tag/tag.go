@@ -220,7 +220,7 @@ func (a *article) counts(m match) bool {
 			return false
 		}
 	}
-	if a.heldTitle(m) || a.birthplace(m) {
+	if a.heldTitle(m) || a.birthplace(m) || a.namesDocument(m) {
 		return false
 	}
 	needsPlace := n.flags&(flagCapital|flagLocative) != 0 ||
@@ -228,7 +228,7 @@ func (a *article) counts(m match) bool {
 	if !needsPlace {
 		return true
 	}
-	if m.prefixLocative || a.locatedBefore(m.start) {
+	if m.prefixLocative || a.locatedBefore(m.start) || a.placeNounAfter(m.end) {
 		return true
 	}
 	if n.flags&flagArticle != 0 {
@@ -295,6 +295,49 @@ func (a *article) locatedBefore(i int) bool {
 			return false
 		}
 		if nearWords[w.text] || placeNouns[w.text] {
+			return true
+		}
+	}
+	return false
+}
+
+// placeNounAfter reports whether a place noun follows the name, which then
+// names where it stands: "the Rabat court", "Rabat's Prince Moulay
+// Abdellah Stadium" (after a possessive, a building's own name is skipped).
+func (a *article) placeNounAfter(end int) bool {
+	possessive := false
+	for j := end; j < len(a.toks) && j < end+6; j++ {
+		t := a.toks[j]
+		switch {
+		case t.breakBefore || t.arabic:
+			return false
+		case placeNouns[t.text]:
+			return true
+		case j == end && t.text == "s":
+			possessive = true
+		case possessive && t.upper:
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// namesDocument reports whether the name is that of a text signed there:
+// "Pacte de Marrakech", "Rabat Process", "إعلان مراكش".
+func (a *article) namesDocument(m match) bool {
+	if prev, ok := a.before(m.start, 1); ok {
+		if prev.arabic && documentWords[prev.text] {
+			return true
+		}
+		if ofWords[prev.text] {
+			if doc, ok := a.before(m.start, 2); ok && documentWords[doc.text] {
+				return true
+			}
+		}
+	}
+	if m.end < len(a.toks) {
+		if next := a.toks[m.end]; !next.breakBefore && !next.arabic && documentWords[next.text] {
 			return true
 		}
 	}

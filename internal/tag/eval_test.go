@@ -2,6 +2,7 @@ package tag
 
 import (
 	"bufio"
+	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 
 	"revue/internal/shareddata"
 )
@@ -174,5 +177,83 @@ func TestRegionsDev(t *testing.T) {
 	t.Logf("high rows:    %v", high)
 	if all.f1() < 0.90 {
 		t.Errorf("F1 over all rows %.3f is under 0.90", all.f1())
+	}
+}
+
+// TestRegionsForeignPages measures false alarms on text from elsewhere:
+// the 563 pages of ../shared/testdata/articles come from international
+// extraction benchmarks (news, blogs, shops in 20 languages) and none is
+// about a Moroccan region, so any page tagged is a false positive. The
+// whole visible text is tagged, menus and footers included, which is
+// harsher than an article's text.
+func TestRegionsForeignPages(t *testing.T) {
+	dir := shareddata.Testdata(t, "articles")
+	var pages []string
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".html.gz") {
+			pages = append(pages, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) < 100 {
+		t.Fatalf("found %d pages under %s, want the benchmark's 563", len(pages), dir)
+	}
+	tagger, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tagged := 0
+	for _, p := range pages {
+		text, err := visibleText(p)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if got := tagger.Regions("", text, ""); len(got) > 0 {
+			tagged++
+			t.Logf("%s: tagged %v", filepath.Base(p), got)
+		}
+	}
+	t.Logf("%d of %d foreign pages tagged", tagged, len(pages))
+	if max := len(pages) / 100; tagged > max {
+		t.Errorf("%d of %d foreign pages tagged, want at most %d (1 %%)", tagged, len(pages), max)
+	}
+}
+
+// visibleText returns the text of a gzip-compressed HTML page, without
+// scripts and styles.
+func visibleText(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return "", err
+	}
+	z := html.NewTokenizer(zr)
+	var b strings.Builder
+	hidden := false
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			if err := z.Err(); err != io.EOF {
+				return "", err
+			}
+			return b.String(), nil
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			hidden = string(name) == "script" || string(name) == "style"
+		case html.EndTagToken:
+			hidden = false
+		case html.TextToken:
+			if !hidden {
+				b.Write(z.Text())
+				b.WriteString("\n")
+			}
+		}
 	}
 }

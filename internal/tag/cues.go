@@ -86,3 +86,16 @@ var documentWords = words(`
 	accord accords pacte pacto pact déclaration declaration declaración traité treaty tratado
 	processus process proceso protocole protocol protocolo charte charter
 	اتفاق اتفاقية إعلان ميثاق مسلسل بروتوكول معاهدة نداء`)
+
+// capitalNouns, right before a name, say it is the capital city: "the
+// Moroccan capital Rabat", "la capitale Rabat".
+var capitalNouns = words("capital capitale")
+
+// addressWords before a locative make it the addressee of a message, not a
+// place: "a répondu à Rabat", "una carta a Rabat", "رسالة إلى الرباط".
+var addressWords = words(`
+	répondu répond répondre adressé adresse adresser envoyé envoie envoyer écrit transmis reproché demandé
+	message lettre appel réponse
+	respondió responde respondido envió enviado escribió pidió exigió reprochó trasladó remitió
+	carta mensaje llamamiento respuesta
+	رسالة رسائل بعث بعثت وجه وجهت أرسل أرسلت دعا دعت دعوة نداء`)

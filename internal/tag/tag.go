@@ -232,7 +232,8 @@ func (a *article) counts(m match) bool {
 		return true
 	}
 	if n.flags&flagArticle != 0 {
-		if prev, ok := a.before(m.start, 1); ok && articleWords[prev.text] {
+		// "l'Oriental", "la région Oriental"
+		if prev, ok := a.before(m.start, 1); ok && (articleWords[prev.text] || placeNouns[prev.text]) {
 			return true
 		}
 	}
@@ -271,18 +272,30 @@ func (a *article) locatedBefore(i int) bool {
 		return false
 	}
 	if prev.arabic {
-		if loc[prev.text] || placeNouns[prev.text] || nearWords[prev.text] {
+		if loc[prev.text] {
+			return !a.addressedTo(i, k)
+		}
+		if isArabicPlaceNoun(prev.text) || nearWords[prev.text] {
 			return true
 		}
 		for _, v := range arabicVariants(prev.text, nil) {
-			if placeNouns[v.text] || v.locative && nearWords[v.text] {
+			if v.locative && nearWords[v.text] {
+				return true
+			}
+		}
+		// One adjective between noun and name: "العاصمة المغربية الرباط".
+		if strings.HasPrefix(prev.text, "ال") {
+			if noun, ok := a.before(i, k+1); ok && noun.arabic && isArabicPlaceNoun(noun.text) {
 				return true
 			}
 		}
 		return false
 	}
 	if loc[prev.text] {
-		return true
+		return !a.addressedTo(i, k)
+	}
+	if capitalNouns[prev.text] {
+		return true // "the Moroccan capital Rabat"
 	}
 	if !ofWords[prev.text] {
 		return false
@@ -299,6 +312,28 @@ func (a *article) locatedBefore(i int) bool {
 		}
 	}
 	return false
+}
+
+// isArabicPlaceNoun reports whether an Arabic word, with or without its
+// attached prefix, is a place noun ("بمدينة", "إقليم").
+func isArabicPlaceNoun(w string) bool {
+	if placeNouns[w] {
+		return true
+	}
+	for _, v := range arabicVariants(w, nil) {
+		if placeNouns[v.text] {
+			return true
+		}
+	}
+	return false
+}
+
+// addressedTo reports whether the locative k words before index i is the
+// one of a message's addressee rather than of a place: "Madrid a répondu
+// à Rabat", "envió una carta a Rabat", "رسالة إلى الرباط".
+func (a *article) addressedTo(i, k int) bool {
+	w, ok := a.before(i, k+1)
+	return ok && addressWords[w.text]
 }
 
 // placeNounAfter reports whether a place noun follows the name, which then

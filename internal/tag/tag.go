@@ -102,7 +102,7 @@ func (t *Tagger) Regions(title, text, lang string) []string {
 		}
 	}
 	found := make([]bool, len(t.g.slugs))
-	any := false
+	tagged := false
 	for i, m := range matches {
 		n := m.name
 		if n.kind != kindPlace {
@@ -121,9 +121,9 @@ func (t *Tagger) Regions(title, text, lang string) []string {
 			continue
 		}
 		found[n.region] = true
-		any = true
+		tagged = true
 	}
-	if !any {
+	if !tagged {
 		return nil
 	}
 	var out []string
@@ -223,9 +223,7 @@ func (a *article) counts(m match) bool {
 	if a.heldTitle(m) || a.birthplace(m) || a.namesDocument(m) {
 		return false
 	}
-	needsPlace := n.flags&(flagCapital|flagLocative) != 0 ||
-		n.flags&flagArticle != 0
-	if !needsPlace {
+	if n.flags&(flagCapital|flagLocative|flagArticle) == 0 {
 		return true
 	}
 	if m.prefixLocative || a.locatedBefore(m.start) || a.placeNounAfter(m.end) {

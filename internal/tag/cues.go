@@ -30,12 +30,13 @@ var locatives = map[string]wordSet{
 // allLocatives serves articles whose language is not one of the above.
 var allLocatives = func() wordSet {
 	all := wordSet{}
-	for lang, set := range locatives {
+	for _, set := range locatives {
 		for w := range set {
-			if lang == "es" && w == "a" {
-				continue // the English article would make every "a Rabat…" a place
+			// French "à" and Spanish "a" fold to the English article "a",
+			// which would make every "a Rabat-based firm" a place.
+			if w != "a" {
+				all[w] = true
 			}
-			all[w] = true
 		}
 	}
 	return all

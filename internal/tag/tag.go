@@ -85,7 +85,9 @@ type article struct {
 // gazetteer's order, or nil. lang is the article's language (fr, ar, es,
 // en…); it selects which small words count as "in"/"at".
 func (t *Tagger) Regions(title, text, lang string) []string {
-	a := article{lang: strings.ToLower(strings.TrimSpace(lang))}
+	// "fr-FR", "es_MA": the language, not its region, chooses the words.
+	primary, _, _ := strings.Cut(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-"), "-")
+	a := article{lang: strings.ToLower(primary)}
 	a.toks = tokenize(title, a.toks)
 	a.textStart = len(a.toks)
 	a.toks = tokenize(text, a.toks)

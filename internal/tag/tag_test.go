@@ -156,6 +156,8 @@ func TestRegions(t *testing.T) {
 		{"arabic letter to rabat", "", "وجهت مدريد رسالة إلى الرباط", "ar", nil},
 		{"arabic visit to rabat", "", "يقوم الرئيس بزيارة إلى الرباط", "ar", []string{rsk}},
 		{"spanish trip to rabat", "", "Sánchez viajó a Rabat el jueves.", "es", []string{rsk}},
+		{"language with a region subtag", "", "Sánchez viajó a Rabat el jueves.", "es-ES", []string{rsk}},
+		{"unknown language takes no article for a preposition", "", "A Rabat-based firm won the tender.", "", nil},
 		{"sale dirty", "", "Il fait sale temps sur la côte.", "fr", nil},
 		{"sale the town", "", "Un nouveau marché ouvre à Salé.", "fr", []string{rsk}},
 

@@ -144,12 +144,13 @@ func isArabic(r rune) bool {
 }
 
 // arabicPrefixes are the clitics written attached to an Arabic word:
-// conjunctions و and ف, prepositions بـ (in, at), لـ (to, for), كـ (like),
-// and the article الـ merged with them. Longest first, so "وبالرباط" loses
-// "وبال" and not just "و".
+// conjunctions و and ف, prepositions بـ (in, at) and لـ (to, for), and the
+// article الـ merged with them. Longest first, so "وبالرباط" loses "وبال"
+// and not just "و". كـ (like) is left out: it seldom precedes a place, and
+// كسلا (Kassala, Sudan) would read as ك + سلا (Salé).
 var arabicPrefixes = []string{
-	"وبال", "فبال", "وال", "فال", "بال", "كال", "لل",
-	"وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك",
+	"وبال", "فبال", "وال", "فال", "بال", "لل",
+	"وب", "ول", "فب", "فل", "و", "ف", "ب", "ل",
 }
 
 // variant is one reading of an Arabic word with its attached prefix

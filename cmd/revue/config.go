@@ -32,6 +32,7 @@ type config struct {
 	MaxInterval          time.Duration
 	ShortText            int
 	Languages            []string
+	RegionsGazetteer     string
 	Republish            string
 	LogLevel             string
 	// ImageCache is the image proxy's folder ("": see imageCacheDir) and
@@ -132,6 +133,7 @@ func (c *config) bind(fs *flag.FlagSet, env envLookup, which ...string) *configE
 			dur(&c.MinInterval, "min-interval", "REVUE_MIN_INTERVAL", 5*time.Minute, "shortest polling interval of a source")
 			dur(&c.MaxInterval, "max-interval", "REVUE_MAX_INTERVAL", 24*time.Hour, "longest polling interval of a healthy source")
 			num(&c.ShortText, "short-text", "REVUE_SHORT_TEXT", 120, "an item whose feed text has fewer words gets its article page fetched for the full text (0: never)")
+			str(&c.RegionsGazetteer, "regions-gazetteer", "REVUE_REGIONS_GAZETTEER", "", "gazetteer articles are placed in regions with (default: the embedded one of Morocco's twelve regions)")
 			languages := ""
 			str(&languages, "languages", "REVUE_LANGUAGES", "fr,ar,es,en", "comma-separated languages the articles are detected among (a source's own language always counts); empty: any")
 			errs.after(func() error {

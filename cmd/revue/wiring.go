@@ -18,6 +18,7 @@ import (
 	"revue/internal/extract"
 	"revue/internal/fetch"
 	"revue/internal/store"
+	"revue/internal/tag"
 )
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
@@ -63,6 +64,10 @@ func newCrawler(cfg *config, st revue.Store, f crawl.Fetcher, log *slog.Logger, 
 			return nil, fmt.Errorf("registering crawl metrics: %w", err)
 		}
 	}
+	regions, err := tag.New(tag.Options{GazetteerFile: cfg.RegionsGazetteer})
+	if err != nil {
+		return nil, err
+	}
 	var pages crawl.PageReader
 	if cfg.ShortText > 0 {
 		pages = pageReader(extract.New())
@@ -80,6 +85,7 @@ func newCrawler(cfg *config, st revue.Store, f crawl.Fetcher, log *slog.Logger, 
 		Pages:       pages,
 		ShortText:   cfg.ShortText,
 		Languages:   cfg.Languages,
+		Regions:     regions,
 	})
 }
 

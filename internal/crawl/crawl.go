@@ -45,6 +45,12 @@ type HostPacer interface {
 	HostBurst() int
 }
 
+// RegionTagger tells which regions an article is about, as slugs
+// (internal/tag's Tagger).
+type RegionTagger interface {
+	Regions(title, text, lang string) []string
+}
+
 // Config holds what a Crawler needs. Store, Fetcher and Worker are required.
 type Config struct {
 	Store   revue.Store
@@ -79,6 +85,9 @@ type Config struct {
 	// Languages are the languages articles are detected among (with each
 	// source's own); empty allows any.
 	Languages []string
+	// Regions places each new article in the regions its title and text
+	// are about (beside its source's configured region); nil places none.
+	Regions RegionTagger
 	// PageRetries bounds the attempts at a page that fails for a reason
 	// that may pass (server errors, timeouts, nothing found).
 	PageRetries int
@@ -440,7 +449,7 @@ func (c *Crawler) CrawlSource(ctx context.Context, src revue.Source) Result {
 		res.Seen = len(parsed.Items)
 		var articles []revue.Article
 		var notes []string
-		articles, notes = articlesFrom(parsed, src, resp.LastModified, start)
+		articles, notes = articlesFrom(parsed, src, resp.LastModified, start, c.cfg.Regions)
 		for i := range articles {
 			if c.wantsPage(articles[i].URL, articles[i].Summary, articles[i].ContentHTML) {
 				articles[i].Page = revue.PagePending
@@ -580,9 +589,9 @@ func (c *Crawler) jitter(d time.Duration) time.Duration {
 
 // articlesFrom maps the showable items of f to articles of src, each item's
 // language detected by the parser with the source's setting as the hint,
-// and dates the undated ones (see dateUndated). It returns notes about
-// items left out.
-func articlesFrom(f *feed.Feed, src revue.Source, lastModified string, fetched time.Time) ([]revue.Article, []string) {
+// places each in its regions, and dates the undated ones (see
+// dateUndated). It returns notes about items left out.
+func articlesFrom(f *feed.Feed, src revue.Source, lastModified string, fetched time.Time, regions RegionTagger) ([]revue.Article, []string) {
 	dates, estimated := dateUndated(f, src, lastModified, fetched)
 	articles := make([]revue.Article, 0, len(f.Items))
 	hidden := 0
@@ -612,8 +621,11 @@ func articlesFrom(f *feed.Feed, src revue.Source, lastModified string, fetched t
 			PublishedAt:   dates[i],
 			DateEstimated: estimated[i],
 		}
-		if src.Region != "" {
-			a.Regions = []string{src.Region}
+		if regions != nil {
+			a.Regions = regions.Regions(a.Title, it.Summary, a.Lang)
+		}
+		if src.Region != "" && !slices.Contains(a.Regions, src.Region) {
+			a.Regions = append(a.Regions, src.Region)
 		}
 		for _, u := range it.Images {
 			a.Images = append(a.Images, revue.Image{URL: u, Status: revue.ImageOK})

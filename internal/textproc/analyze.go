@@ -156,8 +156,12 @@ func newAnalyzer() *analyzer {
 // nothing of it survives folding (a lone combining mark).
 func (a *analyzer) term(word, lang string) string {
 	folded, script := a.foldWord(word)
-	if folded == "" {
-		return ""
+	return a.stemFolded(folded, script, lang)
+}
+
+func (a *analyzer) stemFolded(folded string, script script, lang string) string {
+	if folded == "" || len(folded) > maxStemmedBytes {
+		return folded
 	}
 	switch script {
 	case scriptArabic:
@@ -173,16 +177,16 @@ func (a *analyzer) term(word, lang string) string {
 // queryTerms is term for a query word; with lang "" it is every distinct
 // term word could have been indexed as.
 func (a *analyzer) queryTerms(word, lang string) []string {
-	if lang != "" {
-		if t := a.term(word, lang); t != "" {
-			return []string{t}
-		}
+	folded, script := a.foldWord(word)
+	if folded == "" {
 		return nil
 	}
-	var forms []string
-	for _, l := range append([]string{""}, StemmedLangs...) {
-		t := a.term(word, l)
-		if t != "" && !contains(forms, t) {
+	if lang != "" {
+		return []string{a.stemFolded(folded, script, lang)}
+	}
+	forms := []string{a.stemFolded(folded, script, "")}
+	for _, l := range StemmedLangs {
+		if t := a.stemFolded(folded, script, l); !contains(forms, t) {
 			forms = append(forms, t)
 		}
 	}
@@ -197,6 +201,12 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// maxStemmedBytes is the longest folded word that is stemmed: twice the
+// longest words of our four languages. Longer runs of letters are not words
+// (URLs, base64, a character repeated), and the Arabic stemmer takes
+// seconds on a 100 000-letter one.
+const maxStemmedBytes = 100
 
 func latinStemmer(lang string) func(*snowballstem.Env) bool {
 	switch lang {
@@ -322,7 +332,9 @@ const (
 // with the Arabic letter forms merged (alef forms to bare alef, hamza on
 // waw or yeh to the bare letter, alef maqsura to yeh, no tatweel), Arabic
 // and Persian digits as ASCII digits, œ æ ß spelt oe ae ss, and apostrophes
-// dropped, taa marbuta as heh; and the script its letters are in.
+// dropped; and the script its letters are in. Taa marbuta stays for the
+// Arabic stemmer, which reads it as the feminine ending; stemArabic folds
+// it with heh.
 func (a *analyzer) foldWord(word string) (string, script) {
 	b := a.fold[:0]
 	sc := scriptOther
@@ -359,8 +371,6 @@ func (a *analyzer) foldWord(word string) (string, script) {
 			continue
 		case r == 'ٱ':
 			r = 'ا'
-		case r == 'ة':
-			r = 'ه'
 		case r == 'ى', r == 'ی': // alef maqsura and the Persian yeh
 			r = 'ي'
 		case r == 'ک':

@@ -83,6 +83,11 @@ var sameWordTests = []struct {
 	{"Arabic-Indic digits", "ar", "٢٠٢٤", "٢٠٢٤", "2024"},
 	{"Persian digits", "ar", "۲۰۲۴", "۲۰۲۴", "2024"},
 	{"presentation form ligature", "ar", "ﻻ", "ﻻ", "لا"},
+	{"tatweel inside a word", "ar", "المغـــرب", "المغـــرب", "المغرب"},
+	{"alef wasla", "ar", "ٱلمغرب", "ٱلمغرب", "المغرب"},
+	{"soft hyphen inside a word", "fr", "hôpi\u00adtaux", "hôpi\u00adtaux", "hopitaux"},
+	{"capitals outside ASCII", "el", "ΕΛΛΑΔΑ", "ΕΛΛΑΔΑ", "ελλαδα"},
+	{"English possessive, language unknown (art0066)", "", "Morocco’s Atlas Lions", "Morocco’s", "morocco"},
 }
 
 func TestSearchFindsWordWhateverItsSpelling(t *testing.T) {
@@ -157,6 +162,10 @@ func TestAnalyzeTokens(t *testing.T) {
 		}},
 		{"number after tatweel (art0002)", "ar", "في الـ16", []Token{
 			{"في", 0, 0, 4}, {"ال", 1, 5, 11}, {"16", 2, 11, 13},
+		}},
+		{"taa marbuta indexed as heh (art0176)", "ar", "سنة", []Token{{"سنه", 0, 0, 6}}},
+		{"tatweel as a dash in a score (art0003)", "ar", "الخسارة 0ـ2 أمام", []Token{
+			{"خسار", 0, 0, 14}, {"0", 1, 15, 16}, {"2", 2, 18, 19}, {"امام", 3, 20, 28},
 		}},
 		{"unstemmed language keeps words whole", "de", "Die Straßen", []Token{
 			{"die", 0, 0, 3}, {"strassen", 1, 4, 12},
@@ -329,6 +338,16 @@ func TestAnalyzeDevCorpus(t *testing.T) {
 			}
 		}
 
+		// Readers often type a final taa marbuta as heh.
+		for _, tok := range tokens {
+			word := text[tok.Start:tok.End]
+			if typed, ok := strings.CutSuffix(word, "ة"); ok {
+				if got := Analyze(typed+"ه", a.Lang); len(got) != 1 || got[0].Term != tok.Term {
+					t.Errorf("%s: %q typed with a final heh gives %v, want the term %q", a.ID, word, got, tok.Term)
+				}
+			}
+		}
+
 		// A word of the article typed as a query whose language is not
 		// known must find the term the article was indexed with.
 		for _, tok := range tokens {
@@ -422,4 +441,68 @@ func FuzzAnalyze(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestQueryWithoutLanguage measures on dev.jsonl what a query whose
+// language is unknown costs: every word of every headline is searched
+// alone over all articles, once in its article's language and once
+// without. Without a language the article itself must always be found;
+// the extra articles found (the price of offering every stemmer's term)
+// are reported and bounded. It also reports what the other design, an
+// index of folded unstemmed words for such queries, would miss.
+func TestQueryWithoutLanguage(t *testing.T) {
+	articles := readDevArticles(t)
+	a := newAnalyzer()
+	stemmed := make([]map[string]bool, len(articles))
+	folded := make([]map[string]bool, len(articles))
+	for i, art := range articles {
+		stemmed[i], folded[i] = map[string]bool{}, map[string]bool{}
+		for _, tok := range Analyze(art.Title+"\n"+art.Text, art.Lang) {
+			stemmed[i][tok.Term] = true
+		}
+		text := art.Title + "\n" + art.Text
+		eachWord(text, func(start, end int) {
+			f, _ := a.foldWord(text[start:end])
+			folded[i][f] = true
+		})
+	}
+	matching := func(index []map[string]bool, forms []string) map[int]bool {
+		docs := map[int]bool{}
+		for d, terms := range index {
+			for _, f := range forms {
+				if terms[f] {
+					docs[d] = true
+				}
+			}
+		}
+		return docs
+	}
+	var queries, known, unknown, foldedFound, foldedOfKnown int
+	for i, art := range articles {
+		for _, tok := range Analyze(art.Title, art.Lang) {
+			word := art.Title[tok.Start:tok.End]
+			k := matching(stemmed, AnalyzeQuery(word, art.Lang).Clauses[0].Words[0])
+			u := matching(stemmed, AnalyzeQuery(word, "").Clauses[0].Words[0])
+			f, _ := a.foldWord(word)
+			fo := matching(folded, []string{f})
+			if !k[i] || !u[i] {
+				t.Errorf("%s: headline word %q does not find its article (language known: %v, unknown: %v)", art.ID, word, k[i], u[i])
+			}
+			queries++
+			known += len(k)
+			unknown += len(u)
+			foldedFound += len(fo)
+			for d := range fo {
+				if k[d] {
+					foldedOfKnown++
+				}
+			}
+		}
+	}
+	extra := float64(unknown-known) / float64(known)
+	t.Logf("%d one-word queries: %d articles found with the language, %d without (+%.1f %%); folded unstemmed words would find %d, %d of them (%.1f %%) among those found with the language",
+		queries, known, unknown, 100*extra, foldedFound, foldedOfKnown, 100*float64(foldedOfKnown)/float64(known))
+	if extra > 0.10 {
+		t.Errorf("a query without a language finds %.1f %% more articles than with it, want at most 10 %%", 100*extra)
+	}
 }

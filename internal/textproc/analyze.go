@@ -44,11 +44,11 @@ type Clause struct {
 	Words [][]string
 }
 
-// StemmedLangs are the languages whose words are stemmed. Text in another
+// stemmedLangs are the languages whose words are stemmed (read only). Text in another
 // language (or none) is indexed folded but not stemmed, except its words in
 // Arabic script, which are always stemmed as Arabic so that an Arabic word
 // gets one term whatever the article's language.
-var StemmedLangs = []string{"fr", "es", "en", "ar"}
+var stemmedLangs = []string{"fr", "es", "en", "ar"}
 
 // Analyze splits text, written in lang ("fr", "es", "en", "ar", another
 // code, or "" when unknown), into the tokens the search index stores. Words
@@ -73,8 +73,8 @@ func Analyze(text, lang string) []Token {
 
 // AnalyzeQuery parses q: words, "quoted phrases", and -word or -"phrase"
 // to exclude. Each part is analyzed exactly as Analyze analyzes indexed
-// text in lang; with lang "" each word offers its terms under every
-// language of StemmedLangs and unstemmed (see Clause.Words). Parts that
+// text in lang; with lang "" each word offers its terms under each
+// of fr, es, en and ar, and unstemmed (see Clause.Words). Parts that
 // hold no word (punctuation, a lone '-') are left out.
 func AnalyzeQuery(q, lang string) Query {
 	a := newAnalyzer()
@@ -185,7 +185,7 @@ func (a *analyzer) queryTerms(word, lang string) []string {
 		return []string{a.stemFolded(folded, script, lang)}
 	}
 	forms := []string{a.stemFolded(folded, script, "")}
-	for _, l := range StemmedLangs {
+	for _, l := range stemmedLangs {
 		if t := a.stemFolded(folded, script, l); !contains(forms, t) {
 			forms = append(forms, t)
 		}

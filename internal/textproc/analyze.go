@@ -44,10 +44,10 @@ type Clause struct {
 	Words [][]string
 }
 
-// stemmedLangs are the languages whose words are stemmed (read only). Text in another
-// language (or none) is indexed folded but not stemmed, except its words in
-// Arabic script, which are always stemmed as Arabic so that an Arabic word
-// gets one term whatever the article's language.
+// stemmedLangs are the languages whose words are stemmed (read only).
+// Text in another language (or none) is indexed folded but not stemmed,
+// except its words in Arabic script, which are always stemmed as Arabic so
+// that an Arabic word gets one term whatever the article's language.
 var stemmedLangs = []string{"fr", "es", "en", "ar"}
 
 // Analyze splits text, written in lang ("fr", "es", "en", "ar", another

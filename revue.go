@@ -261,8 +261,11 @@ type PageJob struct {
 	ArticleID int64
 	SourceID  int64
 	URL       string
-	Attempts  int // attempts before this one
-	Rules     ExtractRules
+	// Title and Lang are the article's, for what the page is read with
+	// (its regions are found from its title and its page's lead).
+	Title, Lang string
+	Attempts    int // attempts before this one
+	Rules       ExtractRules
 }
 
 // PageOutcome is what fetching and reading an article's page did, recorded
@@ -290,6 +293,9 @@ type PageOutcome struct {
 	// <time>). It replaces the article's only when that was estimated
 	// (Article.DateEstimated: the feed gave none), never a feed's date.
 	PublishedAt time.Time
+	// Regions are those the page places the article in; they are added
+	// to the article's, never put in their place.
+	Regions []string
 }
 
 // ClaimRequest asks Store.ClaimDueSources for sources to fetch.

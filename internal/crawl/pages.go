@@ -1,6 +1,7 @@
 package crawl
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"revue"
 	"revue/internal/fetch"
@@ -145,6 +147,11 @@ func (c *Crawler) readPage(ctx context.Context, job revue.PageJob) bool {
 		if !page.PublishedAt.After(o.At.Add(time.Hour)) {
 			o.PublishedAt = page.PublishedAt
 		}
+		// The feed's summary was too short to say much: the page's lead,
+		// read with the title as the tagger is tuned for, may name places.
+		if c.cfg.Regions != nil {
+			o.Regions = c.cfg.Regions.Regions(job.Title, lead(page.Text), cmp.Or(o.Lang, job.Lang))
+		}
 		switch {
 		case page.NoSnippet:
 			o.Robots = revue.RepublishTitle
@@ -207,4 +214,35 @@ func retryable(err error) bool {
 		return false
 	}
 	return true
+}
+
+// leadRunes bounds an article's lead: its first paragraphs, up to about
+// the length of the leads the region tagger was tuned on.
+const leadRunes = 600
+
+// lead is the first paragraphs of text (paragraphs separated by blank
+// lines), as many as fit in leadRunes; at least the first, cut to
+// leadRunes.
+func lead(text string) string {
+	var b strings.Builder
+	n := 0
+	for para := range strings.SplitSeq(strings.TrimSpace(text), "\n\n") {
+		para = strings.TrimSpace(para)
+		if para == "" {
+			continue
+		}
+		runes := utf8.RuneCountInString(para)
+		if n > 0 && n+runes > leadRunes {
+			break
+		}
+		if runes > leadRunes { // a page without paragraph breaks
+			para = string([]rune(para)[:leadRunes])
+		}
+		if n > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(para)
+		n += runes
+	}
+	return b.String()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"revue"
 	"revue/internal/fetch"
+	"revue/internal/tag"
 )
 
 // articleReader stands in for the extractor: the text of the page's
@@ -293,5 +295,54 @@ func TestRunReadsPagesAsTheyArrive(t *testing.T) {
 			t.Fatalf("the page was not read 15 s after its feed (the idle wait is an hour)")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestLead(t *testing.T) {
+	long := strings.Repeat("mot ", 200)
+	tests := []struct{ text, want string }{
+		{"", ""},
+		{"Un seul paragraphe.", "Un seul paragraphe."},
+		{"Premier.\n\nDeuxième.\n\n", "Premier.\n\nDeuxième."},
+		{"Premier.\n\n" + long, "Premier."},
+		{long + "\n\nSuite.", long[:leadRunes]},
+	}
+	for _, tc := range tests {
+		if got := lead(tc.text); got != tc.want {
+			t.Errorf("lead(%.30q…) = %.40q…, want %.40q…", tc.text, got, tc.want)
+		}
+	}
+}
+
+// A page's lead can place an article its feed's short summary did not:
+// its regions are added to the article's.
+func TestPagesLeadAddsRegions(t *testing.T) {
+	h := newHarness(t)
+	var srvURL string
+	var calls atomic.Int32
+	srv := newFeedServer(t, map[string]http.HandlerFunc{
+		"/feed.xml": func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, summaryFeed(srvURL, [2]string{"/a/quake", "Le bilan s'alourdit."}))
+		},
+		"/a/quake": status(200, map[string]string{"Content-Type": "text/html; charset=utf-8"},
+			`<html><body><article>Les secours poursuivent leurs recherches dans la province d'Al Haouz et à Taroudant.</article></body></html>`),
+	})
+	srvURL = srv.URL
+	h.add(t, "Le Matin", srv.URL+"/feed.xml", "fr")
+	regions, err := tag.New(tag.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := h.crawlerWith(t, "w", func(cfg *Config) {
+		cfg.Pages = articleReader(&calls)
+		cfg.Regions = regions
+	})
+	if sum, err := c.OnceWithPages(context.Background(), false); err != nil || sum.Pages != 1 {
+		t.Fatalf("pass: %+v, %v; want 1 page read", sum, err)
+	}
+	a := h.articles(t)[0]
+	got, _ := h.store.GetArticle(context.Background(), a.ID)
+	if want := []string{"marrakech-safi", "souss-massa"}; !slices.Equal(got.Regions, want) {
+		t.Errorf("regions after the page: %q, want %q", got.Regions, want)
 	}
 }

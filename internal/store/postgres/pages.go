@@ -28,7 +28,7 @@ func (s *Store) ClaimPages(ctx context.Context, worker string, now time.Time, le
 				FOR UPDATE SKIP LOCKED) due
 			WHERE article_pages.article_id = due.article_id
 			RETURNING article_pages.article_id, article_pages.attempts, article_pages.published_at)
-		SELECT c.article_id, a.source_id, a.url, c.attempts, s.body_selector, s.drop_selectors
+		SELECT c.article_id, a.source_id, a.url, a.title, a.lang, c.attempts, s.body_selector, s.drop_selectors
 		FROM claimed c JOIN articles a ON a.id = c.article_id JOIN sources s ON s.id = a.source_id
 		ORDER BY c.published_at DESC, c.article_id DESC`, worker, micro(now.Add(lease)), now, limit)
 	if err != nil {
@@ -36,7 +36,7 @@ func (s *Store) ClaimPages(ctx context.Context, worker string, now time.Time, le
 	}
 	var jobs []revue.PageJob
 	var j revue.PageJob
-	if _, err := pgx.ForEachRow(rows, []any{&j.ArticleID, &j.SourceID, &j.URL, &j.Attempts, &j.Rules.Body, &j.Rules.Drop}, func() error {
+	if _, err := pgx.ForEachRow(rows, []any{&j.ArticleID, &j.SourceID, &j.URL, &j.Title, &j.Lang, &j.Attempts, &j.Rules.Body, &j.Rules.Drop}, func() error {
 		job := j
 		if len(job.Rules.Drop) == 0 {
 			job.Rules.Drop = nil
@@ -109,6 +109,12 @@ func recordPage(ctx context.Context, tx pgx.Tx, o revue.PageOutcome) error {
 					return err
 				}
 			}
+		}
+	}
+	for _, region := range o.Regions {
+		if _, err := tx.Exec(ctx, `INSERT INTO article_regions (article_id, region, published_at)
+			SELECT id, $2, published_at FROM articles WHERE id = $1 ON CONFLICT DO NOTHING`, o.ArticleID, region); err != nil {
+			return err
 		}
 	}
 	if len(o.Images) == 0 {

@@ -47,7 +47,7 @@ func (s *Store) ClaimPages(ctx context.Context, worker string, now time.Time, le
 		if err != nil {
 			return err
 		}
-		rows, err = tx.QueryContext(ctx, `SELECT p.article_id, a.source_id, a.url, p.attempts, s.body_selector, s.drop_selectors
+		rows, err = tx.QueryContext(ctx, `SELECT p.article_id, a.source_id, a.url, a.title, a.lang, p.attempts, s.body_selector, s.drop_selectors
 			FROM article_pages p JOIN articles a ON a.id = p.article_id JOIN sources s ON s.id = a.source_id
 			WHERE p.article_id IN (SELECT value FROM json_each(?))
 			ORDER BY p.published_at DESC, p.article_id DESC`, string(idList))
@@ -58,7 +58,7 @@ func (s *Store) ClaimPages(ctx context.Context, worker string, now time.Time, le
 		for rows.Next() {
 			var j revue.PageJob
 			var drop string
-			if err := rows.Scan(&j.ArticleID, &j.SourceID, &j.URL, &j.Attempts, &j.Rules.Body, &drop); err != nil {
+			if err := rows.Scan(&j.ArticleID, &j.SourceID, &j.URL, &j.Title, &j.Lang, &j.Attempts, &j.Rules.Body, &drop); err != nil {
 				return err
 			}
 			if err := json.Unmarshal([]byte(drop), &j.Rules.Drop); err != nil {
@@ -131,6 +131,12 @@ func (s *Store) RecordPage(ctx context.Context, o revue.PageOutcome) error {
 						return err
 					}
 				}
+			}
+		}
+		for _, region := range o.Regions {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO article_regions (article_id, region, published_at)
+				SELECT id, ?2, published_at FROM articles WHERE id = ?1 ON CONFLICT DO NOTHING`, o.ArticleID, region); err != nil {
+				return err
 			}
 		}
 		if len(o.Images) == 0 {

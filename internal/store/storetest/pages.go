@@ -15,6 +15,35 @@ var pageTests = []storeTest{
 	{"a page that fails is retried, then given up", testPageRetries},
 	{"pages are claimed newest first, each by one worker", testPageClaims},
 	{"a page's date replaces an estimated date only", testPageDate},
+	{"a page's regions are added to the article's", testPageRegions},
+}
+
+func testPageRegions(t *testing.T, st revue.Store) {
+	ctx := t.Context()
+	src, err := st.AddSource(ctx, revue.Source{Name: "Le Matin", FeedURL: "https://lematin.example/rss", Enabled: true}, t0)
+	if err != nil {
+		t.Fatalf("AddSource: %v", err)
+	}
+	a := pending("quake", t0)
+	a.Regions = []string{"souss-massa"}
+	saved := mustSave(t, st, src.ID, []revue.Article{a}, t0)[0]
+	if _, err := st.ClaimPages(ctx, "w1", t0, lease, 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RecordPage(ctx, revue.PageOutcome{ArticleID: saved.ID, Worker: "w1", At: t0, Text: "Le texte.",
+		Regions: []string{"marrakech-safi", "souss-massa"}}); err != nil {
+		t.Fatalf("RecordPage: %v", err)
+	}
+	got, _ := st.GetArticle(ctx, saved.ID)
+	slices.Sort(got.Regions)
+	if want := []string{"marrakech-safi", "souss-massa"}; !slices.Equal(got.Regions, want) {
+		t.Errorf("regions after the page: %q, want %q", got.Regions, want)
+	}
+	for _, region := range []string{"marrakech-safi", "souss-massa"} {
+		if list := walk(t, st, revue.ArticleQuery{Region: region}); len(list) != 1 || list[0].ID != saved.ID {
+			t.Errorf("region %s lists %v, want the article", region, list)
+		}
+	}
 }
 
 // testPageDate: an article whose feed gave no date (its date estimated by
@@ -125,7 +154,8 @@ func testPageRead(t *testing.T, st revue.Store) {
 		t.Fatalf("ClaimPages: %v", err)
 	}
 	want := revue.PageJob{ArticleID: saved[0].ID, SourceID: src.ID, URL: short.URL, Rules: revue.ExtractRules{Body: "#article"}}
-	if len(jobs) != 1 || jobs[0].ArticleID != want.ArticleID || jobs[0].URL != want.URL || jobs[0].Rules.Body != "#article" || jobs[0].Attempts != 0 {
+	if len(jobs) != 1 || jobs[0].ArticleID != want.ArticleID || jobs[0].URL != want.URL || jobs[0].Rules.Body != "#article" || jobs[0].Attempts != 0 ||
+		jobs[0].Title != short.Title || jobs[0].Lang != short.Lang {
 		t.Fatalf("ClaimPages = %+v, want [%+v]", jobs, want)
 	}
 	if again, _ := st.ClaimPages(ctx, "w2", t0.Add(time.Second), lease, 10); len(again) != 0 {

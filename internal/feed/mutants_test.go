@@ -515,6 +515,7 @@ func TestDropForbiddenCharRefs(t *testing.T) {
 		{"&#1;", "", 1},
 		{"x&#12", "x&#12", 0}, // unterminated: text
 		{"&#x2A;&#1;", "&#x2A;", 1},
+		{"&#x2a;&#1;", "&#x2a;", 1},
 		{"&#x10FFFF0;x", "x", 1}, // past the last code point
 		{"&#x10FFFF;&#1;", "&#x10FFFF;", 1},
 	}

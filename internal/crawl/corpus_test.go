@@ -24,6 +24,9 @@ import (
 // charset, parse, normalise — as a source would be crawled: each ends with
 // items or a clear error, none panics or hangs.
 func TestCorpusThroughFetch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls the whole shared feed corpus (seconds); not in -short")
+	}
 	root := shareddata.Testdata(t, "feeds")
 	var paths []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {

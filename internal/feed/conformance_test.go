@@ -142,6 +142,9 @@ const (
 )
 
 func TestConformanceWholeCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("parses the whole shared feed corpus (seconds); not in -short")
+	}
 	root := filepath.Join(shareddata.Testdata(t), "feeds")
 	var paths []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {

@@ -80,6 +80,9 @@ func (r recoveryTally) String() string {
 // the corpus through the production path (charset.ToUTF8, then Parse) and
 // compares what Revue keeps with what Python's feedparser reads.
 func TestRecoveryAgainstFeedparser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("parses the whole shared feed corpus (seconds); not in -short")
+	}
 	root := filepath.Join(shareddata.Testdata(t), "feeds")
 	rows := readFeedparserCounts(t)
 	if len(rows) < 300 {

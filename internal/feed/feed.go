@@ -185,7 +185,9 @@ func parseXML(ctx context.Context, p *gofeed.Parser, doc []byte) (gf *gofeed.Fee
 		return nil, nil, false, fmt.Errorf("parsing feed: %w", cerr)
 	}
 	whole = hasRootEndTag(doc)
-	if err == nil && whole && len(gf.Items) >= countEntryTags(doc) {
+	// Entries counted by their content: gofeed also reads on through a
+	// stray end tag inside an entry, keeping the entry but not its fields.
+	if err == nil && whole && withContent(gf) >= countEntryTags(doc) {
 		return gf, nil, true, nil
 	}
 	fixed, rep, rerr := repairXML(ctx, doc)
@@ -242,7 +244,7 @@ func repairNotes(rep repairReport, items int) []string {
 	}
 	if rep.truncated {
 		if rep.unfinished {
-			notes = append(notes, "the feed ends before its end, inside an entry: "+countSentence(items-1, "whole item kept", "whole items kept"))
+			notes = append(notes, "the feed ends before its end, inside an entry: "+countSentence(max(items-1, 0), "whole item kept", "whole items kept"))
 		} else {
 			notes = append(notes, "the feed ends before its end: "+kept)
 		}

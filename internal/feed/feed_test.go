@@ -698,3 +698,39 @@ func TestParseGUIDsUnique(t *testing.T) {
 		t.Errorf("three bare entries and one episode: %d items %q", len(bares), guids(bares))
 	}
 }
+
+// Breakage gofeed reads on through without a word: the entry is there but
+// its fields are lost. The repair path gets them back, and says so.
+func TestParseStrayEndTagInsideAnItem(t *testing.T) {
+	doc := []byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://t.example/</link>
+<item></p><title>Séisme au Maroc</title><link>https://t.example/a</link></item></channel></rss>`)
+	f, err := Parse(context.Background(), doc, Options{Now: time.Now(), FeedURL: "https://t.example/feed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Items) != 1 || f.Items[0].Title != "Séisme au Maroc" || f.Items[0].URL != "https://t.example/a" {
+		t.Fatalf("items %+v, want the one item with its title and link", f.Items)
+	}
+	if len(f.Notes) == 0 {
+		t.Error("the repair is not noted")
+	}
+}
+
+// A feed cut inside its first entry keeps no whole entry, and says so
+// without a negative count.
+func TestParseCutInsideTheFirstEntry(t *testing.T) {
+	for _, cut := range []string{"<item><title>Séisme au Maroc</title><link>https://t.example/a</link><description>Le bilan", "<item>", "<item><ti", "<entry><title>Séisme"} {
+		doc := []byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://t.example/</link>` + cut)
+		f, err := Parse(context.Background(), doc, Options{Now: time.Now(), FeedURL: "https://t.example/feed"})
+		if err != nil {
+			t.Logf("%q: %v", cut, err)
+			continue
+		}
+		for _, n := range f.Notes {
+			if strings.Contains(n, "-1") {
+				t.Errorf("%q: note %q", cut, n)
+			}
+		}
+		t.Logf("%q: notes %q, %d items", cut, f.Notes, len(f.Items))
+	}
+}

@@ -235,3 +235,13 @@ func SortQueue(items []ModerationItem, limit int) []ModerationItem {
 	}
 	return items
 }
+
+// ImageCounts is where the store's images stand, for the dashboard and
+// the metrics.
+type ImageCounts struct {
+	// Pending is the pictures awaiting a moderator (copies of one picture,
+	// the same content SHA-256, count once), as ModerationQueue lists them.
+	Pending int
+	// Blocked is the image records blocked, each copy counted.
+	Blocked int
+}

@@ -431,6 +431,9 @@ type Store interface {
 	// ModerationLog returns the latest limit entries, newest first; of one
 	// picture's records when imageID is not 0.
 	ModerationLog(ctx context.Context, imageID int64, limit int) ([]ModerationEntry, error)
+	// CountImages counts the pictures awaiting a moderator and the image
+	// records blocked, over the whole store (every replica's doing).
+	CountImages(ctx context.Context) (ImageCounts, error)
 
 	// Secret returns the installation's secret called name, storing fresh
 	// first when there is none yet, so that every process of a deployment

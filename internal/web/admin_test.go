@@ -413,8 +413,20 @@ func TestAdminDashboard(t *testing.T) {
 		Err: "server answered 500", NextFetchAt: testNow}); err != nil {
 		t.Fatal(err)
 	}
+	// One picture blocked by three readers: it awaits a moderator, and
+	// its two records (the picture and its copy) are blocked.
+	for _, addr := range []string{"127.0.0.61", "127.0.0.62", "127.0.0.63"} {
+		if res := sc.report(t, from(t, addr), sc.picture); res.status != 200 {
+			t.Fatalf("report from %s: %d", addr, res.status)
+		}
+	}
 	c, _ := sc.login(t, "leila", adminPassword)
 	body := sc.getWith(t, c, "/admin/").body
+	for _, want := range []string{"<dt>Images à examiner</dt><dd>1</dd>", "<dt>Images bloquées</dt><dd>2</dd>"} {
+		if !strings.Contains(strings.Join(strings.Fields(body), ""), strings.Join(strings.Fields(want), "")) {
+			t.Errorf("the dashboard lacks %q", want)
+		}
+	}
 	doc := parseHTML(t, body)
 	charts := findAll(doc, func(n *html.Node) bool { return n.Data == "svg" })
 	if len(charts) != 2 {

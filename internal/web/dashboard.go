@@ -46,7 +46,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, sess re
 		s.dashboardFailed(w, r, err)
 		return
 	}
-	pending, err := s.store.ModerationQueue(ctx, revue.ModerationQuery{Filter: revue.QueuePending, Limit: 500})
+	images, err := s.store.CountImages(ctx)
 	if err != nil {
 		s.dashboardFailed(w, r, err)
 		return
@@ -71,9 +71,10 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, sess re
 			{s.tr.T("admin.dash.sources"), fmt.Sprint(len(sources))},
 			{s.tr.T("admin.dash.enabled"), fmt.Sprint(enabled)},
 			{s.tr.T("admin.dash.failing"), fmt.Sprint(failing)},
-			{s.tr.T("admin.dash.pending"), fmt.Sprint(len(pending))},
+			{s.tr.T("admin.dash.pending"), fmt.Sprint(images.Pending)},
+			{s.tr.T("admin.dash.blocked"), fmt.Sprint(images.Blocked)},
 		},
-		Pending: len(pending),
+		Pending: images.Pending,
 		From:    s.dateDMY(from),
 		To:      s.dateDMY(to.Add(-time.Second)),
 	}

@@ -1,7 +1,11 @@
 package web
 
 import (
+	"context"
 	"fmt"
+	"time"
+
+	"revue"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -21,7 +25,7 @@ type metrics struct {
 	blocked *prometheus.CounterVec
 }
 
-func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+func newMetrics(reg prometheus.Registerer, st revue.Store) (*metrics, error) {
 	m := &metrics{
 		streamsOpen: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "revue_live_streams",
@@ -47,10 +51,43 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.streamsOpen, m.streamsRefused, m.reports, m.refused, m.blocked} {
+	for _, c := range []prometheus.Collector{m.streamsOpen, m.streamsRefused, m.reports, m.refused, m.blocked, imageCounts{st}} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("registering the portal's metrics: %w", err)
 		}
 	}
 	return m, nil
+}
+
+// imageCounts reports the store's moderation state at each scrape, so
+// every replica gives the same figures whichever of them blocked what.
+type imageCounts struct{ store revue.Store }
+
+var (
+	imagesPendingDesc = prometheus.NewDesc("revue_images_pending",
+		"Pictures awaiting a moderator (reported since a moderator last acted, or blocked by readers and not confirmed), in the whole store.", nil, nil)
+	imagesBlockedDesc = prometheus.NewDesc("revue_images_blocked",
+		"Image records blocked, in the whole store (each copy of a picture counts).", nil, nil)
+)
+
+// scrapeTimeout bounds the store query of one scrape.
+const scrapeTimeout = 5 * time.Second
+
+func (imageCounts) Describe(ch chan<- *prometheus.Desc) {
+	ch <- imagesPendingDesc
+	ch <- imagesBlockedDesc
+}
+
+func (c imageCounts) Collect(ch chan<- prometheus.Metric) {
+	// A scrape carries no context of its own.
+	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+	defer cancel()
+	n, err := c.store.CountImages(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(imagesPendingDesc, err)
+		ch <- prometheus.NewInvalidMetric(imagesBlockedDesc, err)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(imagesPendingDesc, prometheus.GaugeValue, float64(n.Pending))
+	ch <- prometheus.MustNewConstMetric(imagesBlockedDesc, prometheus.GaugeValue, float64(n.Blocked))
 }

@@ -234,6 +234,11 @@ func TestDistinctClientsBlockThePictureEverywhere(t *testing.T) {
 	if n := counter(t, sc.server.metrics.blocked, revue.BlockedByReports) - before; n != 2 {
 		t.Errorf("blocked metric rose by %v, want 2 records", n)
 	}
+	// The store-wide gauges, the same on every replica: the picture's two
+	// records blocked, one picture awaiting a moderator.
+	if got := gauges(t, sc.reg); got["revue_images_blocked"] != 2 || got["revue_images_pending"] != 1 {
+		t.Errorf("gauges %v, want 2 blocked records and 1 pending picture", got)
+	}
 	// Both articles show the placeholder instead, and neither links to it.
 	for _, path := range []string{sc.firstP, sc.secondP} {
 		body := sc.get(t, path).body
@@ -493,4 +498,22 @@ func TestArticleTextReportLinks(t *testing.T) {
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("report links for images %v, want %v", got, want)
 	}
+}
+
+// gauges gathers reg's unlabelled gauges by name.
+func gauges(t *testing.T, reg *prometheus.Registry) map[string]float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatalf("gathering metrics: %v", err)
+	}
+	out := map[string]float64{}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			if g := m.GetGauge(); g != nil && len(m.GetLabel()) == 0 {
+				out[f.GetName()] = g.GetValue()
+			}
+		}
+	}
+	return out
 }

@@ -218,7 +218,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: trusted proxies: %w", err)
 	}
 	s.clients = clients
-	if s.metrics, err = newMetrics(cfg.Metrics); err != nil {
+	if s.metrics, err = newMetrics(cfg.Metrics, cfg.Store); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 

@@ -396,3 +396,17 @@ func (s *Store) DailyFetches(ctx context.Context, from, to time.Time) ([]revue.F
 	}
 	return days, nil
 }
+
+// CountImages counts pending pictures and blocked records; both conditions
+// imply the partial index images_moderated_idx's.
+func (s *Store) CountImages(ctx context.Context) (revue.ImageCounts, error) {
+	var c revue.ImageCounts
+	err := s.pool.QueryRow(ctx, `SELECT
+			count(DISTINCT CASE WHEN content_sha256 = '' THEN 'id:' || id ELSE content_sha256 END) FILTER (WHERE pending),
+			count(*) FILTER (WHERE status = 'blocked')
+		FROM images WHERE reports > 0 OR status = 'blocked'`).Scan(&c.Pending, &c.Blocked)
+	if err != nil {
+		return revue.ImageCounts{}, fmt.Errorf("counting moderated images: %w", err)
+	}
+	return c, nil
+}

@@ -377,3 +377,17 @@ func (s *Store) CountHit(ctx context.Context, bucket, key string, now time.Time,
 	}
 	return hits, nil
 }
+
+// CountImages counts pending pictures and blocked records; both conditions
+// imply the partial index images_moderated's.
+func (s *Store) CountImages(ctx context.Context) (revue.ImageCounts, error) {
+	var c revue.ImageCounts
+	err := s.read.QueryRowContext(ctx, `SELECT
+			count(DISTINCT CASE WHEN pending = 1 THEN CASE WHEN content_sha256 = '' THEN 'id:' || id ELSE content_sha256 END END),
+			count(*) FILTER (WHERE status = 'blocked')
+		FROM images WHERE reports > 0 OR status = 'blocked'`).Scan(&c.Pending, &c.Blocked)
+	if err != nil {
+		return revue.ImageCounts{}, fmt.Errorf("counting moderated images: %w", err)
+	}
+	return c, nil
+}

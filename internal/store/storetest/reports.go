@@ -27,6 +27,39 @@ var moderationTests = []storeTest{
 	{"moderators block by hand, confirm and restore every copy", testModerationActions},
 	{"the queue shows what moderators need, awaiting first", testModerationQueue},
 	{"the log keeps who did what and when", testModerationLog},
+	{"the counts of pictures awaiting a moderator and of blocked records", testCountImages},
+}
+
+func testCountImages(t *testing.T, st revue.Store) {
+	ctx := t.Context()
+	images := picture(t, st, map[string]string{"https://img.example/a.jpg": "picture A", "https://cdn.example/a.jpg": "picture A"},
+		"https://img.example/a.jpg", "https://cdn.example/a.jpg", "https://img.example/b.jpg", "https://img.example/c.jpg")
+	a1, b := images[0], images[2]
+	count := func(when string, want revue.ImageCounts) {
+		t.Helper()
+		got, err := st.CountImages(ctx)
+		if err != nil {
+			t.Fatalf("CountImages: %v", err)
+		}
+		if got != want {
+			t.Errorf("%s: %+v, want %+v", when, got, want)
+		}
+	}
+	count("before any report", revue.ImageCounts{})
+	report(t, st, a1.ID, "reader-1", t0)
+	count("one copy of A reported", revue.ImageCounts{Pending: 1})
+	for _, r := range []string{"reader-1", "reader-2", "reader-3"} {
+		report(t, st, b.ID, r, t0)
+	}
+	count("B blocked by readers", revue.ImageCounts{Pending: 2, Blocked: 1})
+	if _, err := st.ModerateImage(ctx, revue.ModerationAction{ImageID: b.ID, Action: revue.ActionConfirm, Moderator: "leila", At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	count("B's block confirmed", revue.ImageCounts{Pending: 1, Blocked: 1})
+	if _, err := st.ModerateImage(ctx, revue.ModerationAction{ImageID: a1.ID, Action: revue.ActionBlock, Moderator: "leila", At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	count("A blocked by hand, both copies", revue.ImageCounts{Pending: 0, Blocked: 3})
 }
 
 const threshold = 3

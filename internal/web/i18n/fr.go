@@ -98,6 +98,7 @@ var fr = map[string]string{
 	"admin.dash.enabled":      "Sources actives",
 	"admin.dash.failing":      "Sources en échec",
 	"admin.dash.pending":      "Images à examiner",
+	"admin.dash.blocked":      "Images bloquées",
 	"admin.dash.topending":    "Des images signalées attendent un modérateur.",
 	"admin.dash.articles":     "Articles publiés par jour et par source",
 	"admin.dash.fetches":      "Collectes de flux par jour, dont les échecs",

@@ -48,6 +48,8 @@ func testCountImages(t *testing.T, st revue.Store) {
 	count("before any report", revue.ImageCounts{})
 	report(t, st, a1.ID, "reader-1", t0)
 	count("one copy of A reported", revue.ImageCounts{Pending: 1})
+	report(t, st, images[1].ID, "reader-2", t0)
+	count("A's other copy reported by another reader", revue.ImageCounts{Pending: 1})
 	for _, r := range []string{"reader-1", "reader-2", "reader-3"} {
 		report(t, st, b.ID, r, t0)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,28 +11,9 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// lockedBuffer is a bytes.Buffer the demo writes while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestDemo runs `revue demo` as README's first command does and uses it as
 // a visitor would, reaching it as localhost (not the address it listens
@@ -51,7 +31,7 @@ func TestDemo(t *testing.T) {
 	ta := newTestApp(t)
 	delete(ta.env, "REVUE_SHORT_TEXT") // the demo reads its small publisher's pages
 	delete(ta.env, "REVUE_DATABASE")   // a database of its own, with an administrator
-	var out lockedBuffer
+	var out syncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() {

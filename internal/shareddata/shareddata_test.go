@@ -1,49 +1,15 @@
 package shareddata
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
+	"revue/internal/testenv"
 	"strings"
 	"testing"
 )
 
-// outcome records how a testing.TB was stopped; Skip and Fatal end the
-// calling goroutine, as the real ones do.
-type outcome struct {
-	testing.TB
-	skipped, failed string
-}
-
-func (o *outcome) Helper()                           {}
-func (o *outcome) Skip(args ...any)                  { o.skip(fmt.Sprint(args...)) }
-func (o *outcome) Skipf(format string, args ...any)  { o.skip(fmt.Sprintf(format, args...)) }
-func (o *outcome) SkipNow()                          { o.skip("SkipNow") }
-func (o *outcome) Fatal(args ...any)                 { o.fail(fmt.Sprint(args...)) }
-func (o *outcome) Fatalf(format string, args ...any) { o.fail(fmt.Sprintf(format, args...)) }
-func (o *outcome) FailNow()                          { o.fail("FailNow") }
-func (o *outcome) Error(args ...any)                 { o.failed += fmt.Sprint(args...) }
-func (o *outcome) Errorf(format string, args ...any) { o.failed += fmt.Sprintf(format, args...) }
-
-func (o *outcome) skip(msg string) {
-	o.skipped = msg
-	runtime.Goexit()
-}
-
-func (o *outcome) fail(msg string) {
-	o.failed = msg
-	runtime.Goexit()
-}
-
-func lookUp(elem ...string) (path string, o *outcome) {
-	o = &outcome{}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		path = Path(o, elem...)
-	}()
-	<-done
+func lookUp(elem ...string) (path string, o *testenv.Outcome) {
+	o = testenv.Stopped(func(tb testing.TB) { path = Path(tb, elem...) })
 	return path, o
 }
 
@@ -103,23 +69,23 @@ func TestPath(t *testing.T) {
 			want := filepath.Join(append([]string{shared}, tt.elem...)...)
 			switch {
 			case tt.wantFail:
-				if o.failed == "" || o.skipped != "" {
-					t.Errorf("with CI=%q a missing %s skipped (%q) instead of failing", tt.ci, want, o.skipped)
+				if o.FailWords == "" || o.SkipWords != "" {
+					t.Errorf("with CI=%q a missing %s skipped (%q) instead of failing", tt.ci, want, o.SkipWords)
 				}
 			case tt.wantSkip:
-				if o.skipped == "" || o.failed != "" {
-					t.Errorf("with CI=%q a missing %s failed (%q) instead of skipping", tt.ci, want, o.failed)
+				if o.SkipWords == "" || o.FailWords != "" {
+					t.Errorf("with CI=%q a missing %s failed (%q) instead of skipping", tt.ci, want, o.FailWords)
 				}
 			default:
-				if o.skipped != "" || o.failed != "" {
-					t.Fatalf("Path stopped the test (skip %q, fail %q) though %s exists", o.skipped, o.failed, want)
+				if o.SkipWords != "" || o.FailWords != "" {
+					t.Fatalf("Path stopped the test (skip %q, fail %q) though %s exists", o.SkipWords, o.FailWords, want)
 				}
 				if got, err := filepath.EvalSymlinks(path); err != nil || got != mustEval(t, want) {
 					t.Errorf("Path = %q, want %q", path, want)
 				}
 				return
 			}
-			if said := o.skipped + o.failed; !strings.Contains(said, want) {
+			if said := o.SkipWords + o.FailWords; !strings.Contains(said, want) {
 				t.Errorf("the message %q does not say where it looked, %s", said, want)
 			}
 		})

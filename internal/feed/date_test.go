@@ -5,12 +5,36 @@ import (
 	"time"
 )
 
+// dateCase is a date as a feed writes it and the time it means; the zero
+// time wants an error.
+type dateCase struct {
+	in   string
+	want time.Time
+}
+
+func checkParseDate(t *testing.T, tests []dateCase) {
+	t.Helper()
+	for _, tt := range tests {
+		got, err := ParseDate(tt.in)
+		if tt.want.IsZero() {
+			if err == nil {
+				t.Errorf("ParseDate(%q) = %v, want an error", tt.in, got)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParseDate(%q): %v", tt.in, err)
+			continue
+		}
+		if !got.Equal(tt.want) {
+			t.Errorf("ParseDate(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestParseDate(t *testing.T) {
 	cet := time.FixedZone("", 3600)
-	tests := []struct {
-		in   string
-		want time.Time
-	}{
+	tests := []dateCase{
 		{"Tue, 16 Mar 2021 10:00:00 +0100", time.Date(2021, 3, 16, 10, 0, 0, 0, cet)},
 		{"Tue, 16 Mar 2021 10:00:00 GMT", time.Date(2021, 3, 16, 10, 0, 0, 0, time.UTC)},
 		{"Tue, 16 Mar 2021 10:00:00 EST", time.Date(2021, 3, 16, 15, 0, 0, 0, time.UTC)},
@@ -48,22 +72,7 @@ func TestParseDate(t *testing.T) {
 		{"March 16, 2021 10:00 PM", time.Date(2021, 3, 16, 22, 0, 0, 0, time.UTC)},
 		{"Tue Mar 16 10:00:00 2021", time.Date(2021, 3, 16, 10, 0, 0, 0, time.UTC)},
 	}
-	for _, tt := range tests {
-		got, err := ParseDate(tt.in)
-		if tt.want.IsZero() {
-			if err == nil {
-				t.Errorf("ParseDate(%q) = %v, want an error", tt.in, got)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("ParseDate(%q): %v", tt.in, err)
-			continue
-		}
-		if !got.Equal(tt.want) {
-			t.Errorf("ParseDate(%q) = %v, want %v", tt.in, got, tt.want)
-		}
-	}
+	checkParseDate(t, tests)
 }
 
 func TestParseDateRejects(t *testing.T) {

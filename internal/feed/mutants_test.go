@@ -20,10 +20,7 @@ import (
 // out, so every case goes through the forgiving parser.
 func TestParseDateBoundaries(t *testing.T) {
 	est := time.FixedZone("", -5*3600)
-	tests := []struct {
-		in   string
-		want time.Time // zero: an error is wanted
-	}{
+	tests := []dateCase{
 		{"1 Jan 1900 12:00:00 +0000", time.Date(1900, 1, 1, 12, 0, 0, 0, time.UTC)},
 		{"31 Dec 1899 12:00:00 +0000", time.Time{}},
 		{"9999-12-31T12:00:00Z", time.Date(9999, 12, 31, 12, 0, 0, 0, time.UTC)},
@@ -63,22 +60,7 @@ func TestParseDateBoundaries(t *testing.T) {
 		{"16 Mar 69 10:00 EST", time.Date(2069, 3, 16, 10, 0, 0, 0, est)},
 		{"16 Mar 70 10:00 EST", time.Date(1970, 3, 16, 10, 0, 0, 0, est)},
 	}
-	for _, tt := range tests {
-		got, err := ParseDate(tt.in)
-		if tt.want.IsZero() {
-			if err == nil {
-				t.Errorf("ParseDate(%q) = %v, want an error", tt.in, got)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("ParseDate(%q): %v", tt.in, err)
-			continue
-		}
-		if !got.Equal(tt.want) {
-			t.Errorf("ParseDate(%q) = %v, want %v", tt.in, got, tt.want)
-		}
-	}
+	checkParseDate(t, tests)
 }
 
 // parseRSS parses an RSS 2.0 channel made of channel (elements before the

@@ -52,20 +52,12 @@ func TestBrowserReport(t *testing.T) {
 	ctx := newBrowser(t, chromium)
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	eval := func(what, js string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		return v
-	}
+	eval := evaluator(t, ctx)
 	loaded := func(sel string) string {
 		return eval("checking "+sel, fmt.Sprintf(`(() => { const i = document.querySelector(%q); return !i ? "absent" : i.complete && i.naturalWidth > 0 ? "loaded" : "broken" })()`, sel))
 	}
 
-	if err := chromedp.Do(ctx, chromedp.Navigate(e.portal.URL+path), chromedp.WaitVisible(css(".lead-image img"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.portal.URL+path), chromedp.WaitVisible(chromedp.CSS(".lead-image img"))); err != nil {
 		t.Fatalf("opening the article: %v", err)
 	}
 	if got := loaded(".lead-image img"); got != "loaded" {
@@ -75,12 +67,12 @@ func TestBrowserReport(t *testing.T) {
 
 	// The first report of the lead image: the message, in place.
 	if err := chromedp.Do(ctx,
-		chromedp.Click(css(".lead-image .report-link")),
-		chromedp.WaitVisible(css(".lead-image .report-box select[name=reason]")),
-		chromedp.SetValue(css(".lead-image .report-box select[name=reason]"), revue.ReasonShocking),
-		chromedp.SendKeys(css(".lead-image .report-box textarea"), "Photo trop dure"),
-		chromedp.Click(css(".lead-image .report-box button[type=submit]")),
-		chromedp.WaitVisible(css(".lead-image .report-message")),
+		chromedp.Click(chromedp.CSS(".lead-image .report-link")),
+		chromedp.WaitVisible(chromedp.CSS(".lead-image .report-box select[name=reason]")),
+		chromedp.SetValue(chromedp.CSS(".lead-image .report-box select[name=reason]"), revue.ReasonShocking),
+		chromedp.SendKeys(chromedp.CSS(".lead-image .report-box textarea"), "Photo trop dure"),
+		chromedp.Click(chromedp.CSS(".lead-image .report-box button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".lead-image .report-message")),
 	); err != nil {
 		t.Fatalf("reporting the lead image: %v", err)
 	}
@@ -102,7 +94,7 @@ func TestBrowserReport(t *testing.T) {
 	// stands where the lead image was.
 	reportFrom("127.0.0.2", leadImg)
 	reportFrom("127.0.0.3", leadImg)
-	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(css(".lead-image .image-blocked"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(".lead-image .image-blocked"))); err != nil {
 		t.Fatalf("reloading after the threshold: %v", err)
 	}
 	if got := loaded(".lead-image img"); got != "absent" {
@@ -126,11 +118,11 @@ func TestBrowserReport(t *testing.T) {
 	eval("marking the document", `window.__sameDocument = "yes", "ok"`)
 	linkSel := fmt.Sprintf(`.story-body a.report-link[data-image="%d"]`, inlineImg.ID)
 	if err := chromedp.Do(ctx,
-		chromedp.Click(css(linkSel)),
-		chromedp.WaitVisible(css(".story-body .report-box button[type=submit]")),
-		chromedp.Click(css(".story-body .report-box button[type=submit]")),
-		chromedp.WaitVisible(css(".story-body .report-message")),
-		chromedp.WaitVisible(css(".story-body .image-blocked")),
+		chromedp.Click(chromedp.CSS(linkSel)),
+		chromedp.WaitVisible(chromedp.CSS(".story-body .report-box button[type=submit]")),
+		chromedp.Click(chromedp.CSS(".story-body .report-box button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".story-body .report-message")),
+		chromedp.WaitVisible(chromedp.CSS(".story-body .image-blocked")),
 	); err != nil {
 		t.Fatalf("reporting the inline image: %v", err)
 	}

@@ -243,14 +243,7 @@ func TestBrowserStreams(t *testing.T) {
 		}
 		ctx, cancel := context.WithTimeout(opener, 2*time.Minute)
 		defer cancel()
-		eval := func(what, js string) string {
-			t.Helper()
-			v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-			if err != nil {
-				t.Fatalf("%s: %v", what, err)
-			}
-			return v
-		}
+		eval := evaluator(t, ctx)
 		// A running portal has served its home page before.
 		if r := e.get(t, "/"); r.status != http.StatusOK {
 			t.Fatalf("warming the portal up: GET / answered %d", r.status)

@@ -59,6 +59,19 @@ func chromiumPath(t *testing.T) string {
 	return path
 }
 
+// evaluator returns eval, which runs a script in ctx's tab and gives its
+// string result; a failure ends the test, saying what was being done.
+func evaluator(t *testing.T, ctx context.Context) func(what, js string) string {
+	return func(what, js string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return v
+	}
+}
+
 // newBrowser starts a headless Chromium with a fresh profile and returns
 // the context of its first tab; the browser closes when the test ends.
 func newBrowser(t *testing.T, chromium string) context.Context {
@@ -183,18 +196,10 @@ func TestBrowser(t *testing.T) {
 	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
 	defer cancelTimeout()
 
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	eval := func(what, js string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		return v
-	}
+	eval := evaluator(t, ctx)
 	text := func(sel string) string {
 		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
 		if err != nil {
 			t.Fatalf("reading the text of %s: %v", sel, err)
 		}
@@ -203,7 +208,7 @@ func TestBrowser(t *testing.T) {
 
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(e.portal.URL+"/"),
-		chromedp.WaitVisible(css(".ticker-item")),
+		chromedp.WaitVisible(chromedp.CSS(".ticker-item")),
 	); err != nil {
 		t.Fatalf("loading the home page in Chromium: %v", err)
 	}
@@ -229,7 +234,7 @@ func TestBrowser(t *testing.T) {
 	// Live: once the page's EventSource is open, a new headline appears
 	// at the top of the ticker without a reload.
 	eval("marking the document", `window.__sameDocument = "yes"`)
-	if err := chromedp.Do(ctx, chromedp.WaitVisible(css(".live-dot"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(".live-dot"))); err != nil {
 		t.Fatalf("waiting for the live stream to open: %v", err)
 	}
 	live := e.save(t, sources["es"], revue.Article{
@@ -238,7 +243,7 @@ func TestBrowser(t *testing.T) {
 		Lang:        "es",
 		PublishedAt: time.Now(),
 	})[0]
-	if err := chromedp.Do(ctx, chromedp.WaitVisible(css(fmt.Sprintf(`.ticker-item[data-id="%d"]`, live.ID)))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`.ticker-item[data-id="%d"]`, live.ID)))); err != nil {
 		t.Fatalf("waiting for the live headline: %v", err)
 	}
 	if got := text(".ticker-item:first-child .headline"); got != live.Title {
@@ -280,8 +285,8 @@ func TestBrowser(t *testing.T) {
 
 	// Open the first article by clicking its headline in the list.
 	if err := chromedp.Do(ctx,
-		chromedp.Click(css(fmt.Sprintf(`.teaser-title a[href^="/articles/%d-"]`, first.ID))),
-		chromedp.WaitVisible(css(".story-title")),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`.teaser-title a[href^="/articles/%d-"]`, first.ID))),
+		chromedp.WaitVisible(chromedp.CSS(".story-title")),
 	); err != nil {
 		t.Fatalf("opening the article page: %v", err)
 	}

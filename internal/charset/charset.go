@@ -98,8 +98,15 @@ func detect(body []byte, contentType string) (encoding.Encoding, string, int) {
 	}
 	if contentType != "" {
 		if _, params, err := mime.ParseMediaType(contentType); err == nil {
-			if enc, name := lookup(params["charset"]); enc != nil && (name != "utf-8" || mostlyUTF8(body)) {
-				return checkDeclared(body, enc, name)
+			if enc, name := lookup(params["charset"]); enc != nil {
+				if name != "utf-8" {
+					return checkDeclared(body, enc, name)
+				}
+				// Checked here once: checkDeclared would read the whole
+				// body again for the same answer.
+				if mostlyUTF8(body) {
+					return enc, name, 0
+				}
 			}
 			// A server-wide "charset=utf-8" over bytes that are not UTF-8
 			// is a common web-server default; the document's own

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"revue/internal/web/i18n"
 	"strconv"
 	"strings"
 	"time"
@@ -295,9 +296,16 @@ func (s *Server) tHTML(key string, args ...template.HTML) template.HTML {
 	return template.HTML(out)
 }
 
+// ui is the interface language a request is answered in: handlers word
+// what they write through it, never through a fixed catalog.
+func (s *Server) ui(r *http.Request) *i18n.Translator { return s.tr }
+
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"t": s.tr.T,
+		// path is how templates write a link to one of the portal's own
+		// pages, so the link keeps the reader's interface language.
+		"path": func(p string) string { return p },
 		"published": func(v articleView) template.HTML {
 			link := template.HTML(`<a href="` + html.EscapeString(v.SourcePath) + `">` + html.EscapeString(v.SourceName) + `</a>`)
 			date := template.HTML(`<time datetime="` + html.EscapeString(v.ISO) + `">` + html.EscapeString(v.Date) + `</time>`)

@@ -5,6 +5,7 @@ package i18n
 
 import (
 	"fmt"
+	"maps"
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
@@ -70,11 +71,35 @@ func (t *Translator) Has(key string) bool {
 	return ok
 }
 
+// feature is one part of the interface's wording, in every interface
+// language (keyed by base language: "fr", "ar", …). Each part of the
+// portal keeps its own file, so catalogs are written side by side and one
+// test checks that every language has every key.
+type feature struct {
+	strs    map[string]map[string]string
+	plurals map[string]map[string]pluralMessage
+}
+
+// features is every part of the interface; a new part adds its file here.
+var features = []feature{
+	{strs: map[string]map[string]string{"fr": fr}, plurals: map[string]map[string]pluralMessage{"fr": frPlurals}},
+}
+
 func catalogFor(tag language.Tag) (map[string]string, map[string]pluralMessage, bool) {
 	base, _ := tag.Base()
-	switch base.String() {
-	case "fr":
-		return fr, frPlurals, true
+	lang := base.String()
+	strs := map[string]string{}
+	plurals := map[string]pluralMessage{}
+	found := false
+	for _, f := range features {
+		if m, ok := f.strs[lang]; ok {
+			found = true
+			maps.Copy(strs, m)
+		}
+		if m, ok := f.plurals[lang]; ok {
+			found = true
+			maps.Copy(plurals, m)
+		}
 	}
-	return nil, nil, false
+	return strs, plurals, found
 }

@@ -19,7 +19,7 @@ import (
 	"strings"
 )
 
-//go:embed regions/ma.tsv
+//go:embed regions/ma.tsv sections/default.tsv
 var embedded embed.FS
 
 // Options configure New.

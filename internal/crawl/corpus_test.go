@@ -144,7 +144,7 @@ func fetchAndParse(ctx context.Context, c *Crawler, f *fetch.Client, url string)
 	if err != nil {
 		return 0, fmt.Errorf("parse: %w", err), nil
 	}
-	articles, _ := articlesFrom(parsed, revue.Source{FeedURL: url}, resp.LastModified, time.Now(), nil)
+	articles, _ := articlesFrom(parsed, revue.Source{FeedURL: url}, resp.LastModified, time.Now(), nil, nil)
 	for i, a := range articles {
 		if a.GUID == "" || a.PublishedAt.IsZero() || (a.Title == "" && len(a.Images) == 0) {
 			return 0, fmt.Errorf("normalise: article %d lacks a GUID, a date, or both a title and an image", i), nil

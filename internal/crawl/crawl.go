@@ -51,6 +51,13 @@ type RegionTagger interface {
 	Regions(title, text, lang string) []string
 }
 
+// SectionTagger files an article under a section slug (internal/tag's
+// SectionTagger): from its feed categories, its source's section and the
+// words of its title and summary.
+type SectionTagger interface {
+	Section(src revue.Source, categories []string, title, summary, lang string) string
+}
+
 // Config holds what a Crawler needs. Store, Fetcher and Worker are required.
 type Config struct {
 	Store   revue.Store
@@ -88,6 +95,9 @@ type Config struct {
 	// Regions places each new article in the regions its title and text
 	// are about (beside its source's configured region); nil places none.
 	Regions RegionTagger
+	// Sections files each new article under a section; nil files it under
+	// its source's section.
+	Sections SectionTagger
 	// PageRetries bounds the attempts at a page that fails for a reason
 	// that may pass (server errors, timeouts, nothing found).
 	PageRetries int
@@ -449,7 +459,7 @@ func (c *Crawler) CrawlSource(ctx context.Context, src revue.Source) Result {
 		res.Seen = len(parsed.Items)
 		var articles []revue.Article
 		var notes []string
-		articles, notes = articlesFrom(parsed, src, resp.LastModified, start, c.cfg.Regions)
+		articles, notes = articlesFrom(parsed, src, resp.LastModified, start, c.cfg.Regions, c.cfg.Sections)
 		for i := range articles {
 			if c.wantsPage(articles[i].URL, articles[i].Summary, articles[i].ContentHTML) {
 				articles[i].Page = revue.PagePending
@@ -589,9 +599,9 @@ func (c *Crawler) jitter(d time.Duration) time.Duration {
 
 // articlesFrom maps the showable items of f to articles of src, each item's
 // language detected by the parser with the source's setting as the hint,
-// places each in its regions, and dates the undated ones (see
+// places each in its regions and its section, and dates the undated ones (see
 // dateUndated). It returns notes about items left out.
-func articlesFrom(f *feed.Feed, src revue.Source, lastModified string, fetched time.Time, regions RegionTagger) ([]revue.Article, []string) {
+func articlesFrom(f *feed.Feed, src revue.Source, lastModified string, fetched time.Time, regions RegionTagger, sections SectionTagger) ([]revue.Article, []string) {
 	dates, estimated := dateUndated(f, src, lastModified, fetched)
 	articles := make([]revue.Article, 0, len(f.Items))
 	hidden := 0
@@ -623,6 +633,9 @@ func articlesFrom(f *feed.Feed, src revue.Source, lastModified string, fetched t
 		}
 		if regions != nil {
 			a.Regions = regions.Regions(a.Title, it.Summary, a.Lang)
+		}
+		if sections != nil {
+			a.Section = sections.Section(src, it.Categories, a.Title, it.Summary, a.Lang)
 		}
 		if src.Region != "" && !slices.Contains(a.Regions, src.Region) {
 			a.Regions = append(a.Regions, src.Region)

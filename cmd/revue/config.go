@@ -33,6 +33,7 @@ type config struct {
 	ShortText            int
 	Languages            []string
 	RegionsGazetteer     string
+	SectionsMap          string
 	Republish            string
 	LogLevel             string
 	// ImageCache is the image proxy's folder ("": see imageCacheDir) and
@@ -134,6 +135,7 @@ func (c *config) bind(fs *flag.FlagSet, env envLookup, which ...string) *configE
 			dur(&c.MaxInterval, "max-interval", "REVUE_MAX_INTERVAL", 24*time.Hour, "longest polling interval of a healthy source")
 			num(&c.ShortText, "short-text", "REVUE_SHORT_TEXT", 120, "an item whose feed text has fewer words gets its article page fetched for the full text (0: never)")
 			str(&c.RegionsGazetteer, "regions-gazetteer", "REVUE_REGIONS_GAZETTEER", "", "gazetteer articles are placed in regions with (default: the embedded one of Morocco's twelve regions)")
+			str(&c.SectionsMap, "sections-map", "REVUE_SECTIONS_MAP", "", "section table that replaces the shipped one: feed categories and keyword rules per section (format: internal/tag/sections/README.md)")
 			languages := ""
 			str(&languages, "languages", "REVUE_LANGUAGES", "fr,ar,es,en", "comma-separated languages the articles are detected among (a source's own language always counts); empty: any")
 			errs.after(func() error {

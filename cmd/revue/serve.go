@@ -18,6 +18,7 @@ import (
 	"revue/internal/crawl"
 	"revue/internal/fetch"
 	"revue/internal/store/postgres"
+	"revue/internal/tag"
 	"revue/internal/web"
 )
 
@@ -104,8 +105,13 @@ func (a *app) runPortal(ctx context.Context, cfg *config, st revue.Store, ln net
 	if via.images != nil {
 		images = via.images
 	}
+	sections, err := tag.NewSections(tag.SectionsOptions{File: cfg.SectionsMap})
+	if err != nil {
+		return err
+	}
 	srv, err := web.New(web.Config{
 		Store:           st,
+		Sections:        sections.Slugs(),
 		BaseURL:         cfg.baseURL(),
 		BaseURLGuessed:  cfg.BaseURL == "",
 		Images:          images,

@@ -68,6 +68,10 @@ func newCrawler(cfg *config, st revue.Store, f crawl.Fetcher, log *slog.Logger, 
 	if err != nil {
 		return nil, err
 	}
+	sections, err := tag.NewSections(tag.SectionsOptions{File: cfg.SectionsMap})
+	if err != nil {
+		return nil, err
+	}
 	var pages crawl.PageReader
 	if cfg.ShortText > 0 {
 		pages = pageReader(extract.New())
@@ -86,6 +90,7 @@ func newCrawler(cfg *config, st revue.Store, f crawl.Fetcher, log *slog.Logger, 
 		ShortText:   cfg.ShortText,
 		Languages:   cfg.Languages,
 		Regions:     regions,
+		Sections:    sections,
 	})
 }
 

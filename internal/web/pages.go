@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,8 +18,13 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
-	s.renderListing(w, r, "list", s.tr.T("section.title", s.sectionName(slug)), "/sections/"+url.PathEscape(slug),
-		revue.ArticleQuery{Section: slug}, nil)
+	title := s.ui(r).T("section.title", s.sectionName(slug))
+	s.renderListing(w, r, "list", title, "/sections/"+url.PathEscape(slug),
+		revue.ArticleQuery{Section: slug}, func(lv listView) (string, bool) {
+			// A section of the table has its page even while empty; any
+			// other slug only while articles are filed under it.
+			return title, slices.Contains(s.sections, slug) || len(lv.Items) > 0
+		})
 }
 
 func (s *Server) handleRegion(w http.ResponseWriter, r *http.Request) {

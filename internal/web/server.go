@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -82,6 +83,11 @@ type Config struct {
 	// ReportThreshold is how many distinct readers' reports block an image
 	// (default 3).
 	ReportThreshold int
+	// Sections are the section slugs the portal knows (the section
+	// table's, in its order): each has a page, even empty, and the home
+	// page lists them. Another slug has a page only while articles are
+	// filed under it (a source set to a section the table lacks).
+	Sections []string
 	// ReportsPerHour bounds the reports one reader (an IPv4 address or an
 	// IPv6 /64) may send in an hour (default 30).
 	ReportsPerHour int
@@ -110,6 +116,7 @@ type Server struct {
 
 	heartbeat time.Duration
 	republish string
+	sections  []string
 
 	threshold      int
 	reportsPerHour int
@@ -161,6 +168,7 @@ func New(cfg Config) (*Server, error) {
 		wake:      cfg.Wake,
 		heartbeat: sseHeartbeat,
 		republish: cfg.Republish,
+		sections:  slices.Clone(cfg.Sections),
 
 		originFromHost: cfg.BaseURLGuessed,
 		threshold:      cmp.Or(max(cfg.ReportThreshold, 0), defaultReportThreshold),

@@ -312,6 +312,8 @@ func (s *Server) funcs() template.FuncMap {
 			return s.tHTML("article.published", link, date)
 		},
 		"langName": s.langName,
+		// sections are the section table's slugs, for the home page's list.
+		"sections": func() []string { return s.sections },
 		"reasons":  s.reasonViews,
 	}
 }

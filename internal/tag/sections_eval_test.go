@@ -27,6 +27,10 @@ import (
 // the table or the tagger that loses more fails.
 const sectionsFloor = 0.85
 
+// heldOutFloor is the same for testdata/sections-heldout.tsv: 0.745 (38 of
+// 51) less a margin of about three items.
+const heldOutFloor = 0.68
+
 // labelledItem is one row of sections-eval.tsv joined with its feed item.
 type labelledItem struct {
 	feed, guid, label string
@@ -37,10 +41,10 @@ type labelledItem struct {
 // loadSectionsEval reads testdata/sections-eval.tsv and finds each item in
 // its real feed under ../shared/testdata/feeds, parsed as the crawler
 // parses it (charset, then feed.Parse with the source's language).
-func loadSectionsEval(tb testing.TB) []labelledItem {
+func loadSectionsEval(tb testing.TB, name string) []labelledItem {
 	tb.Helper()
 	root := shareddata.Testdata(tb, "feeds")
-	f, err := os.Open(filepath.Join("testdata", "sections-eval.tsv"))
+	f, err := os.Open(filepath.Join("testdata", name))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -49,14 +53,14 @@ func loadSectionsEval(tb testing.TB) []labelledItem {
 	sc := bufio.NewScanner(f)
 	want := []string{"feed", "guid", "source_section", "source_lang", "label", "title"}
 	if !sc.Scan() || !slices.Equal(strings.Split(sc.Text(), "\t"), want) {
-		tb.Fatalf("sections-eval.tsv: header %q, want %q", sc.Text(), want)
+		tb.Fatalf(name+": header %q, want %q", sc.Text(), want)
 	}
 	parsed := map[string]map[string]feed.Item{}
 	var out []labelledItem
 	for sc.Scan() {
 		row := strings.Split(sc.Text(), "\t")
 		if len(row) != len(want) {
-			tb.Fatalf("sections-eval.tsv: %d fields in %q, want %d", len(row), sc.Text(), len(want))
+			tb.Fatalf(name+": %d fields in %q, want %d", len(row), sc.Text(), len(want))
 		}
 		items, ok := parsed[row[0]+"\x00"+row[3]]
 		if !ok {
@@ -65,12 +69,12 @@ func loadSectionsEval(tb testing.TB) []labelledItem {
 		}
 		it, ok := items[row[1]]
 		if !ok {
-			tb.Fatalf("sections-eval.tsv: %s has no item %q", row[0], row[1])
+			tb.Fatalf(name+": %s has no item %q", row[0], row[1])
 		}
 		// The title guards against a parser change that gives items other
 		// GUIDs, which would silently pair labels with other items.
 		if !strings.HasPrefix(it.Title, row[5]) {
-			tb.Fatalf("sections-eval.tsv: %s item %s is titled %q, the label was given to %q", row[0], row[1], it.Title, row[5])
+			tb.Fatalf(name+": %s item %s is titled %q, the label was given to %q", row[0], row[1], it.Title, row[5])
 		}
 		out = append(out, labelledItem{feed: row[0], guid: row[1], label: row[4],
 			src: revue.Source{Section: row[2], Lang: row[3]}, item: it})
@@ -78,8 +82,8 @@ func loadSectionsEval(tb testing.TB) []labelledItem {
 	if err := sc.Err(); err != nil {
 		tb.Fatal(err)
 	}
-	if len(out) < 100 {
-		tb.Fatalf("sections-eval.tsv has %d rows, want the whole sample", len(out))
+	if len(out) < 50 {
+		tb.Fatalf("%s has %d rows, want the whole sample", name, len(out))
 	}
 	return out
 }
@@ -116,16 +120,29 @@ func parseFeedFile(tb testing.TB, path, lang string) map[string]feed.Item {
 	return items
 }
 
-// TestSectionsEval measures the shipped table on the hand-labelled sample
+// TestSectionsEval measures the shipped table on the hand-labelled samples
 // of real feed items: the share of items filed under their label, overall,
-// per language and per rule that decided. Every mistake is logged (go test
-// -v) for error analysis.
+// per language and per rule that decided. sections-eval.tsv is the sample
+// the table was tuned on; sections-heldout.tsv was labelled after the
+// tuning and never used to change the table, so it tells how the table
+// does on items it was not fitted to. Every mistake is logged (go test -v)
+// for error analysis.
 func TestSectionsEval(t *testing.T) {
-	items := loadSectionsEval(t)
 	tagger, err := NewSections(SectionsOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, set := range []struct {
+		file  string
+		floor float64
+	}{{"sections-eval.tsv", sectionsFloor}, {"sections-heldout.tsv", heldOutFloor}} {
+		t.Run(strings.TrimSuffix(set.file, ".tsv"), func(t *testing.T) {
+			evalSections(t, tagger, loadSectionsEval(t, set.file), set.floor)
+		})
+	}
+}
+
+func evalSections(t *testing.T, tagger *SectionTagger, items []labelledItem, floor float64) {
 	type tally struct{ right, all int }
 	var total tally
 	perLang := map[string]*tally{}
@@ -157,8 +174,8 @@ func TestSectionsEval(t *testing.T) {
 	for _, r := range sortedKeys(perReason) {
 		t.Log(line(string(r), *perReason[r]))
 	}
-	if acc := float64(total.right) / float64(total.all); acc < sectionsFloor {
-		t.Errorf("accuracy %.3f (%d of %d) is under the floor %.2f", acc, total.right, total.all, sectionsFloor)
+	if acc := float64(total.right) / float64(total.all); acc < floor {
+		t.Errorf("accuracy %.3f (%d of %d) is under the floor %.2f", acc, total.right, total.all, floor)
 	}
 }
 

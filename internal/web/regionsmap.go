@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"html/template"
 	"math"
 	"net/http"
@@ -9,8 +10,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
+	"revue"
 	"revue/internal/chart"
 )
 
@@ -58,7 +63,9 @@ func (s *Server) handleRegions(w http.ResponseWriter, r *http.Request) {
 	tr := s.ui(r)
 	today := s.now().UTC().Truncate(24 * time.Hour)
 	from := today.Add(-(overviewDays - 1) * 24 * time.Hour)
-	volumes, err := s.store.RegionVolumes(r.Context(), from, today.Add(24*time.Hour))
+	volumes, err := s.regionWeek.get(r.Context(), s.now(), func(ctx context.Context) ([]revue.RegionDay, error) {
+		return s.store.RegionVolumes(ctx, from, today.Add(24*time.Hour))
+	})
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "counting the articles of each region", "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, tr.T("error.body"))
@@ -152,4 +159,44 @@ func lastOfShade(k, top int) int {
 		}
 	}
 	return lo
+}
+
+// minuteCache keeps the regional overview's counts for the minute they
+// were read in. Counting a week reads every article of the week, which on
+// a portal with hundreds of sources is tens of thousands of rows: one
+// count a minute per process, shared by every reader, is enough for a map
+// of a week, and a burst of readers at a minute's turn waits for one count.
+type minuteCache struct {
+	mu      sync.Mutex
+	minute  time.Time
+	volumes []revue.RegionDay
+	flight  singleflight.Group
+}
+
+func (c *minuteCache) get(ctx context.Context, now time.Time, load func(context.Context) ([]revue.RegionDay, error)) ([]revue.RegionDay, error) {
+	minute := now.UTC().Truncate(time.Minute)
+	c.mu.Lock()
+	if c.minute.Equal(minute) {
+		v := c.volumes
+		c.mu.Unlock()
+		return v, nil
+	}
+	c.mu.Unlock()
+	v, err, _ := c.flight.Do(minute.Format(time.RFC3339), func() (any, error) {
+		// The count outlives a reader who leaves: others may be waiting.
+		v, err := load(context.WithoutCancel(ctx))
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if minute.After(c.minute) {
+			c.minute, c.volumes = minute, v
+		}
+		c.mu.Unlock()
+		return v, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]revue.RegionDay), nil
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -226,5 +227,37 @@ func TestShadeScale(t *testing.T) {
 		if prev != top {
 			t.Fatalf("top %d: the last shade ends at %d", top, prev)
 		}
+	}
+}
+
+// TestRegionsOverviewCountsOncePerMinute checks the overview's counts are
+// read again only when the minute turns.
+func TestRegionsOverviewCountsOncePerMinute(t *testing.T) {
+	var now atomic.Int64
+	now.Store(testNow.UnixNano())
+	e := newEnv(t, func(c *Config) { c.Now = func() time.Time { return time.Unix(0, now.Load()).UTC() } })
+	src := e.addSource(t, "Le Matin", "fr")
+	orientalCount := func() string {
+		t.Helper()
+		resp := e.get(t, "/regions")
+		doc := parseHTML(t, resp.body)
+		for _, a := range findAll(doc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "data-region") == "oriental" }) {
+			return attr(a, "data-articles")
+		}
+		t.Fatalf("GET /regions: %d, no Oriental on the map", resp.status)
+		return ""
+	}
+	if got := orientalCount(); got != "0" {
+		t.Fatalf("Oriental has %s articles on an empty store", got)
+	}
+	e.save(t, src, revue.Article{URL: "https://lematin.example/oujda", Title: "Oujda", Lang: "fr",
+		PublishedAt: testNow.Add(-time.Hour), Regions: []string{"oriental"}})
+	now.Store(testNow.Add(50 * time.Second).UnixNano())
+	if got := orientalCount(); got != "0" {
+		t.Errorf("within the minute, Oriental has %s articles; want the minute's count, 0", got)
+	}
+	now.Store(testNow.Add(time.Minute).UnixNano())
+	if got := orientalCount(); got != "1" {
+		t.Errorf("the next minute, Oriental has %s articles; want 1", got)
 	}
 }

@@ -124,6 +124,8 @@ type Server struct {
 	adminPages map[string]*template.Template
 	// regionMap is the regional overview's map, projected once.
 	regionMap *regionmap.Map
+	// regionWeek is the overview's counts, read at most once a minute.
+	regionWeek minuteCache
 }
 
 const (

@@ -414,10 +414,7 @@ func (s *Store) CountImages(ctx context.Context) (revue.ImageCounts, error) {
 // RegionVolumes counts articles per region and UTC day; the range is on
 // articles.published_at so the planner can walk articles_published_idx.
 func (s *Store) RegionVolumes(ctx context.Context, from, to time.Time) ([]revue.RegionDay, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT r.region, date_trunc('day', a.published_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, count(*)
-		FROM articles a JOIN article_regions r ON r.article_id = a.id
-		WHERE a.published_at >= $1 AND a.published_at < $2 AND NOT a.date_estimated
-		GROUP BY r.region, day ORDER BY r.region, day`, micro(from), micro(to))
+	rows, _ := s.pool.Query(ctx, regionVolumesSQL, micro(from), micro(to))
 	days, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (revue.RegionDay, error) {
 		var d revue.RegionDay
 		var day pgtype.Timestamptz
@@ -430,3 +427,8 @@ func (s *Store) RegionVolumes(ctx context.Context, from, to time.Time) ([]revue.
 	}
 	return days, nil
 }
+
+const regionVolumesSQL = `SELECT r.region, date_trunc('day', a.published_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, count(*)
+	FROM articles a JOIN article_regions r ON r.article_id = a.id
+	WHERE a.published_at >= $1 AND a.published_at < $2 AND NOT a.date_estimated
+	GROUP BY r.region, day ORDER BY r.region, day`

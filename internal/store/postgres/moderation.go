@@ -411,8 +411,10 @@ func (s *Store) CountImages(ctx context.Context) (revue.ImageCounts, error) {
 	return c, nil
 }
 
-// RegionVolumes counts articles per region and UTC day; the range is on
-// articles.published_at so the planner can walk articles_published_idx.
+// RegionVolumes counts articles per region and UTC day. The range is put
+// on article_regions' copy of published_at, so the week's rows are read
+// through article_regions_published_idx (migration 0008), and on the
+// article's own, which holds the same instant.
 func (s *Store) RegionVolumes(ctx context.Context, from, to time.Time) ([]revue.RegionDay, error) {
 	rows, _ := s.pool.Query(ctx, regionVolumesSQL, micro(from), micro(to))
 	days, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (revue.RegionDay, error) {
@@ -430,5 +432,6 @@ func (s *Store) RegionVolumes(ctx context.Context, from, to time.Time) ([]revue.
 
 const regionVolumesSQL = `SELECT r.region, date_trunc('day', a.published_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, count(*)
 	FROM articles a JOIN article_regions r ON r.article_id = a.id
-	WHERE a.published_at >= $1 AND a.published_at < $2 AND NOT a.date_estimated
+	WHERE r.published_at >= $1 AND r.published_at < $2
+		AND a.published_at >= $1 AND a.published_at < $2 AND NOT a.date_estimated
 	GROUP BY r.region, day ORDER BY r.region, day`

@@ -465,6 +465,21 @@ type Store interface {
 	// DailyFetches counts feed fetches and failed ones per UTC day in
 	// [from, to), by day; days without fetches are left out.
 	DailyFetches(ctx context.Context, from, to time.Time) ([]FetchDay, error)
+
+	// RegionVolumes counts each region's articles published per UTC day in
+	// [from, to), by region slug then day; an article in two regions counts
+	// in both. Articles whose date was estimated are left out: their day is
+	// a guess (a dateless feed's backlog all lands on its first crawl), and
+	// a map of what was published when must not show it as a burst.
+	// Regions and days without articles are left out.
+	RegionVolumes(ctx context.Context, from, to time.Time) ([]RegionDay, error)
+}
+
+// RegionDay counts one region's articles published on one day.
+type RegionDay struct {
+	Region   string    // gazetteer slug
+	Day      time.Time // midnight UTC
+	Articles int
 }
 
 // HostOf is the politeness key of a URL: its lower-cased host and port,

@@ -52,6 +52,9 @@ func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 type listingBody struct {
 	Heading string
 	List    listView
+	// Overview, when set, is the page that puts this listing among its
+	// peers (a region's on the regional map).
+	Overview string
 }
 
 // renderListing shows one page of q. titleFor, when set, names the page
@@ -80,7 +83,11 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, page, tit
 		}
 		title = t
 	}
-	s.render(w, r, http.StatusOK, page, title, listingBody{Heading: title, List: lv})
+	body := listingBody{Heading: title, List: lv}
+	if q.Region != "" {
+		body.Overview = "/regions"
+	}
+	s.render(w, r, http.StatusOK, page, title, body)
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {

@@ -26,6 +26,7 @@ import (
 	"revue/internal/imagecache"
 	"revue/internal/password"
 	"revue/internal/web/i18n"
+	"revue/internal/web/regionmap"
 )
 
 //go:embed templates/*.html
@@ -128,6 +129,10 @@ type Server struct {
 	// a wrong name costs as long as a wrong password.
 	dummyHash  string
 	adminPages map[string]*template.Template
+	// regionMap is the regional overview's map, projected once.
+	regionMap *regionmap.Map
+	// regionWeek is the overview's counts, read at most once a minute.
+	regionWeek minuteCache
 }
 
 const (
@@ -258,6 +263,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: hashing static files: %w", err)
 	}
 
+	if s.regionMap, err = regionmap.Morocco(regionMapWidth); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -275,6 +284,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /sources/{id}", s.handleSource)
 	mux.HandleFunc("GET /sections/{slug}", s.handleSection)
 	mux.HandleFunc("GET /regions/{slug}", s.handleRegion)
+	mux.HandleFunc("GET /regions", s.handleRegions)
 	mux.HandleFunc("GET /stories/{id}", s.handleStory)
 	mux.HandleFunc("GET /images/{id}", s.handleImage)
 	mux.HandleFunc("GET /images/{id}/report", s.handleReportForm)

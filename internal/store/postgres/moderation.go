@@ -410,3 +410,28 @@ func (s *Store) CountImages(ctx context.Context) (revue.ImageCounts, error) {
 	}
 	return c, nil
 }
+
+// RegionVolumes counts articles per region and UTC day. The range is put
+// on article_regions' copy of published_at, so the week's rows are read
+// through article_regions_published_idx (migration 0008), and on the
+// article's own, which holds the same instant.
+func (s *Store) RegionVolumes(ctx context.Context, from, to time.Time) ([]revue.RegionDay, error) {
+	rows, _ := s.pool.Query(ctx, regionVolumesSQL, micro(from), micro(to))
+	days, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (revue.RegionDay, error) {
+		var d revue.RegionDay
+		var day pgtype.Timestamptz
+		err := row.Scan(&d.Region, &day, &d.Articles)
+		d.Day = goTime(day)
+		return d, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("counting articles per region and day: %w", err)
+	}
+	return days, nil
+}
+
+const regionVolumesSQL = `SELECT r.region, date_trunc('day', a.published_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, count(*)
+	FROM articles a JOIN article_regions r ON r.article_id = a.id
+	WHERE r.published_at >= $1 AND r.published_at < $2
+		AND a.published_at >= $1 AND a.published_at < $2 AND NOT a.date_estimated
+	GROUP BY r.region, day ORDER BY r.region, day`

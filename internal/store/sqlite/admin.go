@@ -137,3 +137,34 @@ func (s *Store) DailyFetches(ctx context.Context, from, to time.Time) ([]revue.F
 	}
 	return out, nil
 }
+
+// RegionVolumes counts articles per region and UTC day. The range is put
+// on articles.published_at so that SQLite walks articles_published over
+// the range and probes article_regions by its key, instead of scanning
+// every region's rows.
+func (s *Store) RegionVolumes(ctx context.Context, from, to time.Time) ([]revue.RegionDay, error) {
+	rows, err := s.read.QueryContext(ctx, regionVolumesQuery, microsPerDay, micros(from), micros(to))
+	if err != nil {
+		return nil, fmt.Errorf("counting articles per region and day: %w", err)
+	}
+	defer rows.Close()
+	var out []revue.RegionDay
+	for rows.Next() {
+		var d revue.RegionDay
+		var day int64
+		if err := rows.Scan(&d.Region, &day, &d.Articles); err != nil {
+			return nil, fmt.Errorf("counting articles per region and day: %w", err)
+		}
+		d.Day = time.UnixMicro(day * microsPerDay).UTC()
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("counting articles per region and day: %w", err)
+	}
+	return out, nil
+}
+
+const regionVolumesQuery = `SELECT r.region, a.published_at / ?1 AS day, count(*)
+	FROM articles a JOIN article_regions r ON r.article_id = a.id
+	WHERE a.published_at >= ?2 AND a.published_at < ?3 AND NOT a.date_estimated
+	GROUP BY r.region, day ORDER BY r.region, day`

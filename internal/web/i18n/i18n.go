@@ -84,6 +84,7 @@ type feature struct {
 var features = []feature{
 	{strs: map[string]map[string]string{"fr": fr}, plurals: map[string]map[string]pluralMessage{"fr": frPlurals}},
 	{strs: sectionsStrings},
+	{strs: regionsmapStrings, plurals: regionsmapPlurals},
 }
 
 func catalogFor(tag language.Tag) (map[string]string, map[string]pluralMessage, bool) {

@@ -36,7 +36,7 @@ func BenchmarkPages(b *testing.B) {
 	}
 }
 
-func seedForBench(b *testing.B) *seeded {
+func seedForBench(b testing.TB) *seeded {
 	s := seed(b)
 	var batch []revue.Article
 	for i := range 200 {

@@ -46,6 +46,7 @@ func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 type listingBody struct {
 	Heading string
 	List    listView
+	feedLinks
 }
 
 // renderListing shows one page of q. titleFor, when set, names the page
@@ -74,7 +75,7 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, page, tit
 		}
 		title = t
 	}
-	s.render(w, r, http.StatusOK, page, title, listingBody{Heading: title, List: lv})
+	s.render(w, r, http.StatusOK, page, title, listingBody{Heading: title, List: lv, feedLinks: s.feedLinksFor(r, basePath, title)})
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
@@ -116,6 +117,7 @@ type sourceBody struct {
 	Count      string
 	List       listView
 	SectionURL string
+	feedLinks
 }
 
 func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
@@ -154,6 +156,7 @@ func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
 		Next:      "—",
 		Count:     s.tr.T("count.articles", src.Articles),
 		List:      s.listView(res, "/sources/"+strconv.FormatInt(id, 10), r),
+		feedLinks: s.feedLinksFor(r, "/sources/"+strconv.FormatInt(id, 10), src.Name),
 	}
 	if src.LastStatus != 0 {
 		body.Status = strconv.Itoa(src.LastStatus) + " " + http.StatusText(src.LastStatus)

@@ -189,7 +189,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, l feedListing
 			return
 		}
 	}
-	doc := s.feedDoc(r, scope, f, langs, items)
+	doc := s.feedDoc(r, scope, langs, items)
 	var buf bytes.Buffer
 	if err := f.encode(&buf, doc); err != nil {
 		s.feedFailed(w, r, fmt.Errorf("encoding the %s feed: %w", f.name, err))
@@ -325,7 +325,7 @@ type feedCategory struct {
 	term, label, scheme string
 }
 
-func (s *Server) feedDoc(r *http.Request, scope feedScope, f feedFormat, langs []string, items []revue.Article) feedDoc {
+func (s *Server) feedDoc(r *http.Request, scope feedScope, langs []string, items []revue.Article) feedDoc {
 	tr := s.ui(r)
 	base := s.feedBase(r)
 	self := base + r.URL.Path

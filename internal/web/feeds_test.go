@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,7 +54,7 @@ func TestFeedsListTheListings(t *testing.T) {
 		{"region", "/regions/draa-tafilalet", "", "Revue : région Drâa-Tafilalet", []revue.Article{s.fr, s.ar}},
 		{"source", hespress, "", "Revue : Hespress", []revue.Article{s.fr, s.script, s.plain}},
 		{"home in Arabic", "", "?lang=ar", "Revue : les derniers articles, articles en arabe", []revue.Article{s.ar}},
-		{"home in Spanish and Arabic", "", "?lang=es,ar", "Revue : les derniers articles", []revue.Article{s.es, s.ar}},
+		{"home in Arabic and Spanish", "", "?lang=ar,es", "Revue : les derniers articles", []revue.Article{s.es, s.ar}},
 		{"region in French", "/regions/draa-tafilalet", "?lang=FR", "Revue : région Drâa-Tafilalet, articles en français", []revue.Article{s.fr}},
 		{"limit", "", "?limit=2", "Revue : les derniers articles", []revue.Article{s.es, s.fr}},
 		{"empty but known region", "/regions/souss-massa", "", "Revue : région Souss-Massa", nil},
@@ -473,8 +474,12 @@ func TestFeedsSurviveHostileTitles(t *testing.T) {
 		{"Emoji 👩🏽‍💻 et \uFFFE non-caractère", "Emoji 👩🏽‍💻 et \uFFFD non-caractère"},
 	}
 	for i, tt := range titles {
-		e.save(t, src, revue.Article{URL: "https://hostile.example/" + strconv.Itoa(i), Title: tt.in, Lang: "fr",
-			Summary: tt.in, ContentHTML: "<p>" + html.EscapeString(tt.in) + "</p>", PublishedAt: testNow.Add(-time.Duration(i) * time.Minute)})
+		a := revue.Article{URL: "https://hostile.example/" + strconv.Itoa(i), Title: tt.in, Lang: "fr",
+			Summary: tt.in, PublishedAt: testNow.Add(-time.Duration(i) * time.Minute)}
+		if i%2 == 1 { // the others show their summary as the text
+			a.ContentHTML = "<p>" + html.EscapeString(tt.in) + "</p>"
+		}
+		e.save(t, src, a)
 	}
 	for ext, path := range feedPaths("") {
 		body := e.get(t, path).body
@@ -627,5 +632,33 @@ func TestFeedAutodiscovery(t *testing.T) {
 				t.Errorf("%s: advertised %s answers %d", tc.page, attr(l, "href"), res.status)
 			}
 		}
+	}
+}
+
+// Absolute links start with the configured base URL; when it was only
+// guessed from the listening address, with the host the reader asked.
+func TestFeedLinksFollowTheBaseURL(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		guessed bool
+		want    string
+	}{
+		{"configured", false, "https://revue.example"},
+		{"guessed", true, "http://news.example:8080"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, func(c *Config) { c.BaseURL, c.BaseURLGuessed = "https://revue.example", tc.guessed })
+			src := e.addSource(t, "Hespress", "fr")
+			a := e.save(t, src, revue.Article{URL: "https://www.hespress.com/a.html", Title: "Un titre", Lang: "fr", PublishedAt: testNow})[0]
+			rec := httptest.NewRecorder()
+			e.server.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://news.example:8080/feed.json", nil))
+			feed, err := gofeed.NewParser().ParseString(rec.Body.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if feed.FeedLink != tc.want+"/feed.json" || feed.Items[0].Link != tc.want+ArticlePath(a.ID, a.Title) {
+				t.Errorf("feed link %q, item link %q; want them under %s", feed.FeedLink, feed.Items[0].Link, tc.want)
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -616,7 +617,6 @@ type rssChannel struct {
 	LastBuild   string    `xml:"lastBuildDate,omitempty"`
 	Generator   string    `xml:"generator"`
 	Docs        string    `xml:"docs"`
-	TTL         int       `xml:"ttl"`
 	Self        rssSelf   `xml:"atom:link"`
 	Items       []rssItem `xml:"item"`
 }
@@ -662,7 +662,6 @@ func encodeRSS(w io.Writer, d feedDoc) error {
 		Language:    d.lang,
 		Generator:   "Revue",
 		Docs:        "https://www.rssboard.org/rss-specification",
-		TTL:         1,
 		Self:        rssSelf{Href: d.self, Rel: "self", Type: "application/rss+xml"},
 	}
 	if !d.updated.IsZero() {
@@ -758,9 +757,12 @@ func encodeJSONFeed(w io.Writer, d feedDoc) error {
 
 // --- autodiscovery ---
 
-// feedLink is a feed a page advertises.
+// feedLink is a feed a page advertises. TypeAttr is the whole type
+// attribute, written as it is: html/template would write the media
+// type's "+" as "&#43;", which feed discovery by pattern matching misses.
 type feedLink struct {
-	Type, Title, Href, Name string
+	Title, Href, Name string
+	TypeAttr          template.HTMLAttr
 }
 
 // advertisedFeedPrefixes are the listing paths with feeds ("/" alone is
@@ -782,10 +784,11 @@ func (s *Server) feedLinksFor(r *http.Request, basePath, title string) feedLinks
 	var links []feedLink
 	for _, f := range feedFormats {
 		links = append(links, feedLink{
-			Type:  strings.TrimSuffix(f.contentType, "; charset=utf-8"),
-			Title: s.ui(r).T("feeds.alternate", title, f.name),
-			Href:  prefix + "/feed." + f.ext,
-			Name:  f.name,
+			// A constant of feedFormats, never input.
+			TypeAttr: template.HTMLAttr(`type="` + strings.TrimSuffix(f.contentType, "; charset=utf-8") + `"`),
+			Title:    s.ui(r).T("feeds.alternate", title, f.name),
+			Href:     prefix + "/feed." + f.ext,
+			Name:     f.name,
 		})
 	}
 	return feedLinks{Feeds: links}

@@ -599,7 +599,8 @@ func TestFeedAutodiscovery(t *testing.T) {
 		{"/sources/" + strconv.FormatInt(s.hespress.ID, 10), "/sources/" + strconv.FormatInt(s.hespress.ID, 10)},
 		{"/stories/" + strconv.FormatInt(s.fr.StoryID, 10), "none"},
 	} {
-		doc := parseHTML(t, s.get(t, tc.page).body)
+		raw := s.get(t, tc.page).body
+		doc := parseHTML(t, raw)
 		alternates := findAll(doc, func(n *html.Node) bool { return n.Data == "link" && attr(n, "rel") == "alternate" })
 		visible := findAll(doc, func(n *html.Node) bool { return n.Data == "p" && attr(n, "class") == "feeds" })
 		if tc.feeds == "none" {
@@ -619,6 +620,9 @@ func TestFeedAutodiscovery(t *testing.T) {
 			"application/feed+json " + tc.feeds + "/feed.json"}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: alternates %q, want %q", tc.page, got, want)
+		}
+		if !strings.Contains(raw, `<link rel="alternate" type="application/atom+xml"`) {
+			t.Errorf("%s: the Atom link's type is not written plainly", tc.page)
 		}
 		if len(visible) != 1 || !strings.HasPrefix(visibleText(visible[0]), "Flux :") {
 			t.Fatalf("%s: no visible feed link", tc.page)

@@ -18,7 +18,7 @@ var feedsStrings = map[string]map[string]string{
 		"feeds.label":         "الخلاصات:",
 		"feeds.alternate":     "%[1]s (%[2]s)",
 		"feeds.title.home":    "Revue: آخر المقالات",
-		"feeds.title.section": "Revue: ركن %s",
+		"feeds.title.section": "Revue: قسم %s",
 		"feeds.title.region":  "Revue: جهة %s",
 		"feeds.title.source":  "Revue: %s",
 		"feeds.title.lang":    "%[1]s، المقالات باللغة %[2]s",

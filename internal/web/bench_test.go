@@ -36,7 +36,7 @@ func BenchmarkPages(b *testing.B) {
 	}
 }
 
-func seedForBench(b *testing.B) *seeded {
+func seedForBench(b testing.TB) *seeded {
 	s := seed(b)
 	var batch []revue.Article
 	for i := range 200 {
@@ -45,4 +45,38 @@ func seedForBench(b *testing.B) *seeded {
 	}
 	s.save(b, s.hespress, batch...)
 	return s
+}
+
+// BenchmarkHomeFeed measures the home feed at its default 50 entries in
+// each format, through the real SQLite store and the whole handler.
+func BenchmarkHomeFeed(b *testing.B) {
+	s := seedForBench(b)
+	h := s.server.Handler()
+	for _, f := range feedFormats {
+		b.Run(f.ext, func(b *testing.B) {
+			req := httptest.NewRequest(http.MethodGet, "/feed."+f.ext, nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+		})
+	}
+	b.Run("atom-304", func(b *testing.B) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/feed.atom", nil))
+		req := httptest.NewRequest(http.MethodGet, "/feed.atom", nil)
+		req.Header.Set("If-None-Match", rec.Header().Get("ETag"))
+		b.ReportAllocs()
+		for b.Loop() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusNotModified {
+				b.Fatalf("status %d", rec.Code)
+			}
+		}
+	})
 }

@@ -30,6 +30,9 @@ type imageMarks struct {
 	blocked func() *html.Node
 	// report, when set, goes right after each image shown: its report link.
 	report func(img revue.Image) *html.Node
+	// imageBase goes before the proxy's paths, for documents read away
+	// from the portal (feeds), where a relative address means nothing.
+	imageBase string
 }
 
 // rewriteContentImages is proxyContentImages with marks.
@@ -123,7 +126,7 @@ func (rw imageRewriter) proxy(n *html.Node) bool {
 		}
 		attrs = append(attrs, a)
 	}
-	n.Attr = append(attrs, html.Attribute{Key: "src", Val: imagePath(img.ID)})
+	n.Attr = append(attrs, html.Attribute{Key: "src", Val: rw.marks.imageBase + imagePath(img.ID)})
 	if !hasAttr(n, "alt") {
 		n.Attr = append(n.Attr, html.Attribute{Key: "alt", Val: ""})
 	}

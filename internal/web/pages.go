@@ -55,6 +55,7 @@ type listingBody struct {
 	// Overview, when set, is the page that puts this listing among its
 	// peers (a region's on the regional map).
 	Overview string
+	feedLinks
 }
 
 // renderListing shows one page of q. titleFor, when set, names the page
@@ -83,7 +84,7 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, page, tit
 		}
 		title = t
 	}
-	body := listingBody{Heading: title, List: lv}
+	body := listingBody{Heading: title, List: lv, feedLinks: s.feedLinksFor(r, basePath, title)}
 	if q.Region != "" {
 		body.Overview = "/regions"
 	}
@@ -129,6 +130,7 @@ type sourceBody struct {
 	Count      string
 	List       listView
 	SectionURL string
+	feedLinks
 }
 
 func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
@@ -167,6 +169,7 @@ func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
 		Next:      "—",
 		Count:     s.tr.T("count.articles", src.Articles),
 		List:      s.listView(res, "/sources/"+strconv.FormatInt(id, 10), r),
+		feedLinks: s.feedLinksFor(r, "/sources/"+strconv.FormatInt(id, 10), src.Name),
 	}
 	if src.LastStatus != 0 {
 		body.Status = strconv.Itoa(src.LastStatus) + " " + http.StatusText(src.LastStatus)

@@ -286,6 +286,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /regions/{slug}", s.handleRegion)
 	mux.HandleFunc("GET /regions", s.handleRegions)
 	mux.HandleFunc("GET /stories/{id}", s.handleStory)
+	s.feedRoutes(mux)
 	mux.HandleFunc("GET /images/{id}", s.handleImage)
 	mux.HandleFunc("GET /images/{id}/report", s.handleReportForm)
 	mux.HandleFunc("POST /images/{id}/report", s.handleReport)

@@ -86,6 +86,8 @@ type pageData struct {
 	Report string // the in-place report script
 	Live   liveStrings
 	After  int64 // highest article ID when the page was made: the live stream resumes there
+	// Feeds are the page's own feeds, advertised in its <head>.
+	Feeds []feedLink
 }
 
 // liveStrings lets ticker.js word relative times from the catalog.
@@ -319,7 +321,7 @@ func (s *Server) funcs() template.FuncMap {
 }
 
 func (s *Server) parseTemplates() error {
-	base, err := template.New("layout.html").Funcs(s.funcs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	base, err := template.New("layout.html").Funcs(s.funcs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/feeds.html")
 	if err != nil {
 		return fmt.Errorf("web: parsing the layout templates: %w", err)
 	}
@@ -350,6 +352,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	}
 	if page == "article" {
 		data.Report = s.assetURL("report.js")
+	}
+	if f, ok := body.(interface{ advertisedFeeds() []feedLink }); ok {
+		data.Feeds = f.advertisedFeeds()
 	}
 	ticker, err := s.store.Ticker(r.Context(), tickerSize)
 	if err != nil {

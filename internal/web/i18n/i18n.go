@@ -85,6 +85,7 @@ var features = []feature{
 	{strs: map[string]map[string]string{"fr": fr}, plurals: map[string]map[string]pluralMessage{"fr": frPlurals}},
 	{strs: sectionsStrings},
 	{strs: regionsmapStrings, plurals: regionsmapPlurals},
+	{strs: feedsStrings},
 }
 
 func catalogFor(tag language.Tag) (map[string]string, map[string]pluralMessage, bool) {

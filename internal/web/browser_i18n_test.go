@@ -39,7 +39,10 @@ func TestBrowserArabic(t *testing.T) {
 	var first revue.Article
 	for i, h := range order {
 		a := revue.Article{URL: "https://news.example/" + h.ID, Title: h.Title, Lang: h.Lang,
-			Summary: "ملخص الخبر: " + h.Title, PublishedAt: now.Add(-time.Duration(i*7+2) * time.Minute)}
+			Summary: "Résumé de la dépêche « " + h.Title + " ».", PublishedAt: now.Add(-time.Duration(i*7+2) * time.Minute)}
+		if h.Lang == "ar" {
+			a.Summary = "ملخص الخبر: " + h.Title
+		}
 		if i == 0 {
 			a.ContentHTML = "<p>أعلنت القوات المسلحة الملكية، بتعليمات سامية، عن نشر ثلاثة مستشفيات عسكرية ميدانية في الأقاليم الأكثر تضررًا من موجة البرد.</p><p>وتقدم هذه المستشفيات استشارات وعلاجات وأدوية مجانية لسكان المناطق المعزولة.</p>"
 			a.Section = "societe"
@@ -152,6 +155,11 @@ func TestBrowserArabic(t *testing.T) {
 	}
 	if got := eval("reading the live time", `document.querySelector(".ticker-item time").textContent`); got != "الآن" {
 		t.Errorf("live headline time %q, want الآن", got)
+	}
+	// Older live headlines are dated by the script, in the page's locale:
+	// Latin digits and Moroccan month names, like the server's.
+	if got := eval("formatting a day as the ticker script does", `new Intl.DateTimeFormat(document.querySelector(".ticker").dataset.locale, {day: "numeric", month: "long"}).format(new Date(2021, 2, 16))`); got != "16 مارس" {
+		t.Errorf("the ticker script writes 16 March as %q, want 16 مارس", got)
 	}
 	if got := eval("reading the live link", `document.querySelector(".ticker-item .headline").getAttribute("href")`); !strings.HasPrefix(got, "/ar/articles/") {
 		t.Errorf("live headline link %q keeps no /ar prefix", got)

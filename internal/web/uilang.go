@@ -133,7 +133,7 @@ func (s *Server) withInterfaceLanguage(next http.Handler) http.Handler {
 		if code, rest, ok := splitLangPrefix(r.URL.Path); ok {
 			if code == i18n.Default || unlocalized(rest) {
 				// French is unprefixed; the rest have one address only.
-				http.Redirect(w, r, withQuery(rest, r.URL.RawQuery), http.StatusMovedPermanently)
+				http.Redirect(w, r, withQuery(sameSite(rest), r.URL.RawQuery), http.StatusMovedPermanently)
 				return
 			}
 			u := *r.URL
@@ -155,11 +155,21 @@ func (s *Server) withInterfaceLanguage(next http.Handler) http.Handler {
 		}
 		l := s.langs[code]
 		if l.prefix != "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-			http.Redirect(w, r, l.path(withQuery(r.URL.Path, r.URL.RawQuery)), http.StatusFound)
+			http.Redirect(w, r, l.path(withQuery(sameSite(r.URL.Path), r.URL.RawQuery)), http.StatusFound)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), uiLangKey{}, l)))
 	})
+}
+
+// sameSite keeps a path that begins with two slashes (or a slash and a
+// backslash) from becoming, in a Location header, the address of another
+// site: /fr//evil.example would otherwise send readers to evil.example.
+func sameSite(p string) string {
+	if strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return "/" + strings.TrimLeft(p, "/\\")
+	}
+	return p
 }
 
 func withQuery(p, rawQuery string) string {

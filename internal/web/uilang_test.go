@@ -64,6 +64,8 @@ func TestInterfaceLanguages(t *testing.T) {
 		{name: "Arabic 404", path: "/ar/nulle-part", status: 404, contains: []string{"الصفحة غير موجودة"}},
 		{name: "/fr/ goes to the unprefixed page", path: "/fr" + frPath + "?x=1", status: 301, location: frPath + "?x=1"},
 		{name: "/fr alone", path: "/fr", status: 301, location: "/"},
+		{name: "/fr// stays on the portal", path: "/fr//evil.example/x", status: 301, location: "/evil.example/x"},
+		{name: "a cookie redirect stays on the portal", path: "//evil.example/x", header: []string{"Cookie", uiCookie + "=ar"}, status: 302, location: "/ar/evil.example/x"},
 		{name: "the cookie sends an unprefixed page to its language", path: "/sections/societe?cursor=abc",
 			header: []string{"Cookie", uiCookie + "=es"}, status: 302, location: "/es/sections/societe?cursor=abc", vary: []string{"Cookie"}},
 		{name: "the cookie wins over Accept-Language", path: "/", header: []string{"Cookie", uiCookie + "=fr", "Accept-Language", "ar"},

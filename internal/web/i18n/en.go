@@ -229,7 +229,7 @@ var en = map[string]string{
 	"region.beni-mellal-khenifra":      "Béni Mellal-Khénifra",
 	"region.casablanca-settat":         "Casablanca-Settat",
 	"region.marrakech-safi":            "Marrakesh-Safi",
-	"region.draa-tafilalet":            "Drâa-Tafilalet",
+	"region.draa-tafilalet":            "Draa-Tafilalet",
 	"region.souss-massa":               "Souss-Massa",
 	"region.guelmim-oued-noun":         "Guelmim-Oued Noun",
 	"region.laayoune-sakia-el-hamra":   "Laayoune-Sakia El Hamra",

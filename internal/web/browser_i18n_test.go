@@ -217,6 +217,22 @@ func TestBrowserArabic(t *testing.T) {
 		t.Errorf("header direction %q", got)
 	}
 	shoot("ar-article.png")
+
+	// A report sent in place: the form and the answer in Arabic.
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(".lead-image .report-link")),
+		chromedp.WaitVisible(chromedp.CSS(".lead-image .report-box select[name=reason]")),
+		chromedp.Click(chromedp.CSS(".lead-image .report-box button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".lead-image .report-message")),
+	); err != nil {
+		t.Fatalf("reporting the lead image: %v", err)
+	}
+	if got := eval("reading the answer", `document.querySelector(".lead-image .report-message").textContent`); got != "شكرًا على التبليغ! ستُحجب هذه الصورة تلقائيًا بعد أن يُبلِّغ عنها عدة أشخاص." {
+		t.Errorf("the answer under the image is %q, want the Arabic thanks", got)
+	}
+	if got := eval("reading the answer's language", `document.querySelector(".lead-image .report-message").lang`); got != "ar" {
+		t.Errorf("the answer is marked lang=%q", got)
+	}
 	stopHub()
 }
 

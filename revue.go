@@ -202,9 +202,12 @@ type SaveResult struct {
 // ArticleQuery selects a page of articles, newest first (by PublishedAt,
 // then ID). Zero fields do not filter.
 type ArticleQuery struct {
-	Limit    int
-	Cursor   Cursor // zero: first page
-	Lang     string
+	Limit  int
+	Cursor Cursor // zero: first page
+	Lang   string
+	// Langs, when not empty, keeps only articles whose Lang is one of
+	// them: the article languages a reader chose to see in listings.
+	Langs    []string
 	SourceID int64
 	Section  string
 	Region   string

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"revue/internal/web/i18n"
+
 	"revue"
 	"revue/internal/password"
 )
@@ -263,7 +265,7 @@ type adminPage struct {
 }
 
 func (s *Server) parseAdminTemplates() error {
-	base, err := template.New("admin_layout.html").Funcs(s.funcs()).ParseFS(templateFS, "templates/admin_layout.html")
+	base, err := template.New("admin_layout.html").Funcs(s.funcs(s.langs[i18n.Default])).ParseFS(templateFS, "templates/admin_layout.html")
 	if err != nil {
 		return fmt.Errorf("web: parsing the admin layout: %w", err)
 	}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"revue"
 )
@@ -66,9 +68,15 @@ func parseArticleQuery(r *http.Request) (revue.ArticleQuery, error) {
 	v := r.URL.Query()
 	q := revue.ArticleQuery{
 		Limit:   apiDefaultLimit,
-		Lang:    v.Get("lang"),
 		Section: v.Get("section"),
 		Region:  v.Get("region"),
+	}
+	// lang=fr,ar asks for several article languages; lang=fr stays the
+	// exact filter it always was.
+	if langs := articleLangs(v.Get("lang")); len(langs) == 1 {
+		q.Lang = langs[0]
+	} else {
+		q.Langs = langs
 	}
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -183,4 +191,16 @@ func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
 	s.jsonError(w, r, http.StatusNotFound, "no API endpoint %s %s", r.Method, r.URL.Path)
+}
+
+// articleLangs reads a comma-separated list of article languages, leaving
+// out empty items and repeats.
+func articleLangs(list string) []string {
+	var out []string
+	for l := range strings.SplitSeq(list, ",") {
+		if l = strings.TrimSpace(l); l != "" && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
 }

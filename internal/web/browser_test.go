@@ -88,6 +88,10 @@ func newBrowser(t *testing.T, chromium string) context.Context {
 		chromedp.Flag("disable-domain-reliability", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
+		// A French reader's browser: the portal guesses the interface
+		// language from Accept-Language, which is en-US by default.
+		chromedp.Flag("lang", "fr-FR"),
+		chromedp.Flag("accept-lang", "fr-FR,fr"),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelAlloc)

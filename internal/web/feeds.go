@@ -103,7 +103,7 @@ func (s *Server) sectionFeed(r *http.Request) (feedScope, error) {
 	slug := r.PathValue("slug")
 	return feedScope{
 		query: revue.ArticleQuery{Section: slug},
-		title: s.ui(r).T("feeds.title.section", s.sectionName(slug)),
+		title: s.ui(r).T("feeds.title.section", s.sectionName(s.lang(r), slug)),
 		page:  "/sections/" + url.PathEscape(slug),
 		exists: func(ctx context.Context) (bool, error) {
 			return s.ui(r).Has("section."+slug) || s.anyArticle(ctx, revue.ArticleQuery{Section: slug}) ||
@@ -116,7 +116,7 @@ func (s *Server) regionFeed(r *http.Request) (feedScope, error) {
 	slug := r.PathValue("slug")
 	return feedScope{
 		query: revue.ArticleQuery{Region: slug},
-		title: s.ui(r).T("feeds.title.region", s.regionName(slug)),
+		title: s.ui(r).T("feeds.title.region", s.regionName(s.lang(r), slug)),
 		page:  "/regions/" + url.PathEscape(slug),
 		exists: func(ctx context.Context) (bool, error) {
 			return s.ui(r).Has("region."+slug) || s.anyArticle(ctx, revue.ArticleQuery{Region: slug}) ||
@@ -327,7 +327,8 @@ type feedCategory struct {
 }
 
 func (s *Server) feedDoc(r *http.Request, scope feedScope, langs []string, items []revue.Article) feedDoc {
-	tr := s.ui(r)
+	l := s.lang(r)
+	tr := l.tr
 	base := s.feedBase(r)
 	self := base + r.URL.Path
 	if len(langs) > 0 {
@@ -344,10 +345,10 @@ func (s *Server) feedDoc(r *http.Request, scope feedScope, langs []string, items
 	}
 	if len(langs) == 1 {
 		doc.lang = langs[0]
-		doc.title = feedText(tr.T("feeds.title.lang", scope.title, s.langName(langs[0])))
+		doc.title = feedText(tr.T("feeds.title.lang", scope.title, s.langName(l, langs[0])))
 	}
 	for _, a := range items {
-		e := s.feedEntry(tr, base, a)
+		e := s.feedEntry(l, base, a)
 		doc.entries = append(doc.entries, e)
 		// A backfilled article is new to the feed though published long
 		// ago: the feed changed when it was stored.
@@ -393,7 +394,8 @@ func latest(ts ...time.Time) time.Time {
 // feedEntry builds an entry as the portal may show the article: the
 // republishing mode decides the text, images go through the proxy and a
 // blocked one never appears.
-func (s *Server) feedEntry(tr *i18n.Translator, base string, a revue.Article) feedEntry {
+func (s *Server) feedEntry(l *uiLang, base string, a revue.Article) feedEntry {
+	tr := l.tr
 	mode := republishMode(a, s.republish)
 	a = limitArticle(a, s.republish)
 	idPath := "/articles/" + strconv.FormatInt(a.ID, 10)
@@ -411,10 +413,10 @@ func (s *Server) feedEntry(tr *i18n.Translator, base string, a revue.Article) fe
 		summary:    feedText(a.Summary),
 	}
 	if a.Section != "" {
-		e.categories = append(e.categories, feedCategory{term: feedText(a.Section), label: feedText(s.sectionName(a.Section)), scheme: base + "/sections/"})
+		e.categories = append(e.categories, feedCategory{term: feedText(a.Section), label: feedText(s.sectionName(l, a.Section)), scheme: base + "/sections/"})
 	}
 	for _, region := range a.Regions {
-		e.categories = append(e.categories, feedCategory{term: feedText(region), label: feedText(s.regionName(region)), scheme: base + "/regions/"})
+		e.categories = append(e.categories, feedCategory{term: feedText(region), label: feedText(s.regionName(l, region)), scheme: base + "/regions/"})
 	}
 	var lead *revue.Image
 	if len(a.Images) > 0 && a.Images[0].Status != revue.ImageBlocked {
@@ -426,7 +428,7 @@ func (s *Server) feedEntry(tr *i18n.Translator, base string, a revue.Article) fe
 	b.WriteString("<p>")
 	b.WriteString(htmlMessage(tr, "article.published",
 		`<a href="`+html.EscapeString(e.sourceURL)+`">`+html.EscapeString(a.SourceName)+`</a>`,
-		html.EscapeString(s.dateDMY(a.PublishedAt))))
+		html.EscapeString(s.headerDate(l, a.PublishedAt))))
 	b.WriteString("</p>\n")
 	content, shown := rewriteContentImages(a.ContentHTML, a.Images, imageMarks{imageBase: base})
 	if lead != nil && !shown[lead.ID] {

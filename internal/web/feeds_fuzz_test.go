@@ -76,7 +76,7 @@ func FuzzFeedEncoders(f *testing.F) {
 		// What the portal writes around the publisher's (already
 		// sanitized) text: attribution, lead picture, notes, link out.
 		a.ContentHTML = ""
-		entry := srv.feedEntry(srv.ui(req), "http://portal.example", a)
+		entry := srv.feedEntry(srv.lang(req), "http://portal.example", a)
 		nodes, err := html.ParseFragment(strings.NewReader(entry.content), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
 		if err != nil {
 			t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"revue/internal/web/i18n"
 	"slices"
 	"strconv"
 	"strings"
@@ -141,10 +142,10 @@ func checkItem(t *testing.T, s *seeded, ext string, it *gofeed.Item, a revue.Art
 	}
 	var cats []string
 	if a.Section != "" {
-		cats = append(cats, s.server.sectionName(a.Section))
+		cats = append(cats, s.server.sectionName(s.server.langs[i18n.Default], a.Section))
 	}
 	for _, r := range a.Regions {
-		cats = append(cats, s.server.regionName(r))
+		cats = append(cats, s.server.regionName(s.server.langs[i18n.Default], r))
 	}
 	if !slices.Equal(it.Categories, cats) {
 		t.Errorf("%s: categories %q, want %q", a.Title, it.Categories, cats)
@@ -601,7 +602,11 @@ func TestFeedAutodiscovery(t *testing.T) {
 	} {
 		raw := s.get(t, tc.page).body
 		doc := parseHTML(t, raw)
-		alternates := findAll(doc, func(n *html.Node) bool { return n.Data == "link" && attr(n, "rel") == "alternate" })
+		// Alternates with a type are feeds; those with an hreflang are the
+		// page in the other interface languages.
+		alternates := findAll(doc, func(n *html.Node) bool {
+			return n.Data == "link" && attr(n, "rel") == "alternate" && attr(n, "hreflang") == ""
+		})
 		visible := findAll(doc, func(n *html.Node) bool { return n.Data == "p" && attr(n, "class") == "feeds" })
 		if tc.feeds == "none" {
 			if len(alternates)+len(visible) != 0 {

@@ -54,22 +54,46 @@ func TestRelativeTimeAndDates(t *testing.T) {
 	e := newEnv(t)
 	s := e.server
 	tests := []struct {
+		lang string
 		ago  time.Duration
 		want string
 	}{
-		{0, "à l'instant"},
-		{30 * time.Second, "à l'instant"},
-		{5 * time.Minute, "il y a 5 min"},
-		{59 * time.Minute, "il y a 59 min"},
-		{2 * time.Hour, "il y a 2 h"},
-		{23*time.Hour + 59*time.Minute, "il y a 23 h"},
-		{24 * time.Hour, "15 mars"},
-		{74 * 24 * time.Hour, "1 janvier"},
-		{90 * 24 * time.Hour, "16 décembre 2020"},
+		{"fr", 0, "à l'instant"},
+		{"fr", 30 * time.Second, "à l'instant"},
+		{"fr", 5 * time.Minute, "il y a 5 min"},
+		{"fr", 59 * time.Minute, "il y a 59 min"},
+		{"fr", 2 * time.Hour, "il y a 2 h"},
+		{"fr", 23*time.Hour + 59*time.Minute, "il y a 23 h"},
+		{"fr", 24 * time.Hour, "15 mars"},
+		{"fr", 74 * 24 * time.Hour, "1 janvier"},
+		{"fr", 90 * 24 * time.Hour, "16 décembre 2020"},
+		{"ar", 0, "الآن"},
+		{"ar", 5 * time.Minute, "منذ 5 د"},
+		{"ar", 2 * time.Hour, "منذ 2 س"},
+		{"ar", 24 * time.Hour, "15 مارس"},
+		{"ar", 90 * 24 * time.Hour, "16 دجنبر 2020"},
+		{"es", 0, "ahora mismo"},
+		{"es", 5 * time.Minute, "hace 5 min"},
+		{"es", 2 * time.Hour, "hace 2 h"},
+		{"es", 24 * time.Hour, "15 de marzo"},
+		{"es", 90 * 24 * time.Hour, "16 de diciembre de 2020"},
+		{"en", 0, "just now"},
+		{"en", 5 * time.Minute, "5 min ago"},
+		{"en", 2 * time.Hour, "2 h ago"},
+		{"en", 24 * time.Hour, "15 March"},
+		{"en", 90 * 24 * time.Hour, "16 December 2020"},
 	}
 	for _, tc := range tests {
-		if got := s.relativeTime(testNow.Add(-tc.ago)); got != tc.want {
-			t.Errorf("%v ago = %q, want %q", tc.ago, got, tc.want)
+		if got := s.relativeTime(s.langs[tc.lang], testNow.Add(-tc.ago)); got != tc.want {
+			t.Errorf("%s: %v ago = %q, want %q", tc.lang, tc.ago, got, tc.want)
+		}
+	}
+	// The article header's date: French keeps the reference page's
+	// DD - MM - YYYY, the others say the day in words.
+	day := time.Date(2021, 3, 16, 10, 0, 0, 0, time.UTC)
+	for lang, want := range map[string]string{"fr": "16 - 03 - 2021", "ar": "16 مارس 2021", "es": "16 de marzo de 2021", "en": "16 March 2021"} {
+		if got := s.headerDate(s.langs[lang], day); got != want {
+			t.Errorf("%s: headerDate = %q, want %q", lang, got, want)
 		}
 	}
 	if got := s.dateDMY(time.Date(2021, 3, 16, 23, 30, 0, 0, time.UTC)); got != "16 - 03 - 2021" {

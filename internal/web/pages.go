@@ -13,14 +13,14 @@ import (
 )
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	s.renderListing(w, r, "home", s.tr.T("site.tagline"), "/", revue.ArticleQuery{}, nil)
+	s.renderListing(w, r, "home", s.ui(r).T("site.tagline"), "/", revue.ArticleQuery{Langs: s.articleLangs(r)}, nil)
 }
 
 func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
-	title := s.ui(r).T("section.title", s.sectionName(slug))
+	title := s.ui(r).T("section.title", s.sectionName(s.lang(r), slug))
 	s.renderListing(w, r, "list", title, "/sections/"+url.PathEscape(slug),
-		revue.ArticleQuery{Section: slug}, func(lv listView) (string, bool) {
+		revue.ArticleQuery{Section: slug, Langs: s.articleLangs(r)}, func(lv listView) (string, bool) {
 			// A section of the table has its page even while empty; any
 			// other slug only while articles are filed under it.
 			return title, slices.Contains(s.sections, slug) || len(lv.Items) > 0
@@ -29,8 +29,8 @@ func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleRegion(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
-	s.renderListing(w, r, "list", s.tr.T("region.title", s.regionName(slug)), "/regions/"+url.PathEscape(slug),
-		revue.ArticleQuery{Region: slug}, nil)
+	s.renderListing(w, r, "list", s.ui(r).T("region.title", s.regionName(s.lang(r), slug)), "/regions/"+url.PathEscape(slug),
+		revue.ArticleQuery{Region: slug, Langs: s.articleLangs(r)}, nil)
 }
 
 func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
@@ -44,7 +44,7 @@ func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 			if len(lv.Items) == 0 {
 				return "", false // no article: no such story
 			}
-			return s.tr.T("story.title", lv.Items[len(lv.Items)-1].Title), true
+			return s.ui(r).T("story.title", lv.Items[len(lv.Items)-1].Title), true
 		})
 }
 
@@ -56,6 +56,9 @@ type listingBody struct {
 	// peers (a region's on the regional map).
 	Overview string
 	feedLinks
+	// Langs, on listings the reader's article languages apply to, is the
+	// form that chooses them.
+	Langs *langsForm
 }
 
 // renderListing shows one page of q. titleFor, when set, names the page
@@ -64,7 +67,7 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, page, tit
 	titleFor func(listView) (string, bool)) {
 	cursor, err := revue.ParseCursor(r.URL.Query().Get("cursor"))
 	if err != nil {
-		s.renderError(w, r, http.StatusBadRequest, s.tr.T("error.badcursor"))
+		s.renderError(w, r, http.StatusBadRequest, s.ui(r).T("error.badcursor"))
 		return
 	}
 	q.Cursor = cursor
@@ -72,7 +75,7 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, page, tit
 	res, err := s.store.ListArticles(r.Context(), q)
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "listing articles", "path", r.URL.Path, "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, s.tr.T("error.body"))
+		s.renderError(w, r, http.StatusInternalServerError, s.ui(r).T("error.body"))
 		return
 	}
 	lv := s.listView(res, basePath, r)
@@ -87,6 +90,9 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, page, tit
 	body := listingBody{Heading: title, List: lv, feedLinks: s.feedLinksFor(r, basePath, title)}
 	if q.Region != "" {
 		body.Overview = "/regions"
+	}
+	if q.Langs != nil || titleFor == nil {
+		body.Langs = s.langsForm(r)
 	}
 	s.render(w, r, http.StatusOK, page, title, body)
 }
@@ -105,7 +111,7 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "loading an article", "id", id, "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, s.tr.T("error.body"))
+		s.renderError(w, r, http.StatusInternalServerError, s.ui(r).T("error.body"))
 		return
 	}
 	if slug != Slug(a.Title) {
@@ -113,10 +119,10 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if r.URL.RawQuery != "" {
 			target += "?" + r.URL.RawQuery
 		}
-		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		http.Redirect(w, r, s.lang(r).path(target), http.StatusMovedPermanently)
 		return
 	}
-	s.render(w, r, http.StatusOK, "article", a.Title, s.fullView(a))
+	s.render(w, r, http.StatusOK, "article", a.Title, s.fullView(s.lang(r), a))
 }
 
 // sourceBody is the body of a source page.
@@ -131,6 +137,7 @@ type sourceBody struct {
 	List       listView
 	SectionURL string
 	feedLinks
+	Langs *langsForm
 }
 
 func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
@@ -146,30 +153,31 @@ func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "loading a source", "id", id, "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, s.tr.T("error.body"))
+		s.renderError(w, r, http.StatusInternalServerError, s.ui(r).T("error.body"))
 		return
 	}
 	cursor, err := revue.ParseCursor(r.URL.Query().Get("cursor"))
 	if err != nil {
-		s.renderError(w, r, http.StatusBadRequest, s.tr.T("error.badcursor"))
+		s.renderError(w, r, http.StatusBadRequest, s.ui(r).T("error.badcursor"))
 		return
 	}
-	res, err := s.store.ListArticles(r.Context(), revue.ArticleQuery{SourceID: id, Cursor: cursor, Limit: pageSize})
+	res, err := s.store.ListArticles(r.Context(), revue.ArticleQuery{SourceID: id, Cursor: cursor, Limit: pageSize, Langs: s.articleLangs(r)})
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "listing a source's articles", "id", id, "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, s.tr.T("error.body"))
+		s.renderError(w, r, http.StatusInternalServerError, s.ui(r).T("error.body"))
 		return
 	}
 	body := sourceBody{
 		Source:    src,
-		LangName:  s.langName(src.Lang),
-		Status:    s.tr.T("source.status.none"),
-		LastError: s.tr.T("source.error.none"),
-		Success:   s.tr.T("source.never"),
+		LangName:  s.langName(s.lang(r), src.Lang),
+		Status:    s.ui(r).T("source.status.none"),
+		LastError: s.ui(r).T("source.error.none"),
+		Success:   s.ui(r).T("source.never"),
 		Next:      "—",
-		Count:     s.tr.T("count.articles", src.Articles),
+		Count:     s.ui(r).T("count.articles", src.Articles),
 		List:      s.listView(res, "/sources/"+strconv.FormatInt(id, 10), r),
 		feedLinks: s.feedLinksFor(r, "/sources/"+strconv.FormatInt(id, 10), src.Name),
+		Langs:     s.langsForm(r),
 	}
 	if src.LastStatus != 0 {
 		body.Status = strconv.Itoa(src.LastStatus) + " " + http.StatusText(src.LastStatus)
@@ -178,26 +186,32 @@ func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
 		body.LastError = src.LastError
 	}
 	if !src.LastSuccessAt.IsZero() {
-		body.Success = s.dateTime(src.LastSuccessAt)
+		body.Success = s.localDateTime(s.lang(r), src.LastSuccessAt)
 	}
 	if !src.Enabled {
-		body.Next = s.tr.T("source.disabled")
+		body.Next = s.ui(r).T("source.disabled")
 	} else if !src.NextFetchAt.IsZero() {
-		body.Next = s.dateTime(src.NextFetchAt)
+		body.Next = s.localDateTime(s.lang(r), src.NextFetchAt)
 	}
-	s.render(w, r, http.StatusOK, "source", s.tr.T("source.title", src.Name), body)
+	s.render(w, r, http.StatusOK, "source", s.ui(r).T("source.title", src.Name), body)
 }
 
+// dateTime is the French administration's date and time.
 func (s *Server) dateTime(t time.Time) string {
 	return s.tr.T("date.at", s.dateDMY(t), t.In(s.loc).Format("15:04"))
 }
 
+// localDateTime is a day in words and a time, in the interface language.
+func (s *Server) localDateTime(l *uiLang, t time.Time) string {
+	return l.tr.T("date.at", l.tr.Date(t.In(s.loc)), t.In(s.loc).Format("15:04"))
+}
+
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusNotFound, "notfound", s.tr.T("notfound.title"), nil)
+	s.render(w, r, http.StatusNotFound, "notfound", s.ui(r).T("notfound.title"), nil)
 }
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, message string) {
-	s.render(w, r, status, "error", s.tr.T("error.title"), message)
+	s.render(w, r, status, "error", s.ui(r).T("error.title"), message)
 }
 
 // pathID parses a positive decimal ID from a URL segment.

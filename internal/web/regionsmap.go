@@ -60,7 +60,8 @@ type legendKey struct {
 // the week's articles, and a table with each region's daily trend that is
 // also the map's text alternative.
 func (s *Server) handleRegions(w http.ResponseWriter, r *http.Request) {
-	tr := s.ui(r)
+	l := s.lang(r)
+	tr := l.tr
 	today := s.now().UTC().Truncate(24 * time.Hour)
 	from := today.Add(-(overviewDays - 1) * 24 * time.Hour)
 	volumes, err := s.regionWeek.get(r.Context(), s.now(), func(ctx context.Context) ([]revue.RegionDay, error) {
@@ -92,9 +93,9 @@ func (s *Server) handleRegions(w http.ResponseWriter, r *http.Request) {
 	}
 
 	body := regionsBody{ViewBox: "0 0 " + strconv.FormatFloat(s.regionMap.Width, 'f', -1, 64) + " " + strconv.FormatFloat(s.regionMap.Height, 'f', -1, 64)}
-	fromText, toText := s.dateDMY(from), s.dateDMY(today)
+	fromText, toText := l.tr.Date(from.In(s.loc)), l.tr.Date(today.In(s.loc))
 	for _, m := range s.regionMap.Regions {
-		name, n := s.regionName(m.Slug), totals[m.Slug]
+		name, n := s.regionName(l, m.Slug), totals[m.Slug]
 		href := "/regions/" + url.PathEscape(m.Slug)
 		shade := shadeOf(n, top)
 		label := tr.T("regionsmap.articles", n, name)

@@ -131,10 +131,10 @@ type reportBody struct {
 
 type reasonView struct{ Value, Label string }
 
-func (s *Server) reasonViews() []reasonView {
-	out := []reasonView{{Value: "", Label: s.tr.T("report.reason.")}}
+func (s *Server) reasonViews(l *uiLang) []reasonView {
+	out := []reasonView{{Value: "", Label: l.tr.T("report.reason.")}}
 	for _, r := range revue.ReportReasons {
-		out = append(out, reasonView{Value: r, Label: s.tr.T("report.reason." + r)})
+		out = append(out, reasonView{Value: r, Label: l.tr.T("report.reason." + r)})
 	}
 	return out
 }
@@ -147,6 +147,16 @@ func localPath(from string) string {
 	}
 	if u, err := url.Parse(from); err != nil || u.Host != "" || u.Scheme != "" {
 		return ""
+	}
+	return from
+}
+
+// pagePath is from, a page of this portal, without its interface
+// language's prefix: the page that links to it adds the reader's.
+func pagePath(from string) string {
+	from = localPath(from)
+	if _, rest, ok := splitLangPrefix(from); ok {
+		return rest
 	}
 	return from
 }
@@ -165,17 +175,17 @@ func (s *Server) handleReportForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "loading an image to report", "id", id, "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, s.tr.T("error.body"))
+		s.renderError(w, r, http.StatusInternalServerError, s.ui(r).T("error.body"))
 		return
 	}
-	body := reportBody{ImageID: id, Action: reportPath(id), From: localPath(r.URL.Query().Get("from")), Reasons: s.reasonViews()}
+	body := reportBody{ImageID: id, Action: reportPath(id), From: pagePath(r.URL.Query().Get("from")), Reasons: s.reasonViews(s.lang(r))}
 	if img.Status != revue.ImageBlocked {
 		body.Image = &imageView{Src: imagePath(id), Alt: img.Alt}
 	} else {
-		body.Message = s.tr.T("report.blocked")
+		body.Message = s.ui(r).T("report.blocked")
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "report", s.tr.T("report.title"), body)
+	s.render(w, r, http.StatusOK, "report", s.ui(r).T("report.title"), body)
 }
 
 func reportPath(id int64) string { return imagePath(id) + "/report" }
@@ -191,24 +201,24 @@ type reportAnswer struct {
 func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r.PathValue("id"))
 	if !ok {
-		s.reportRefused(w, r, 0, http.StatusNotFound, "", s.tr.T("report.notfound"))
+		s.reportRefused(w, r, 0, http.StatusNotFound, "", s.ui(r).T("report.notfound"))
 		return
 	}
 	if !s.sameOrigin(r) {
 		s.metrics.refused.WithLabelValues("report", "csrf").Inc()
-		s.reportRefused(w, r, id, http.StatusForbidden, "", s.tr.T("report.refused.origin"))
+		s.reportRefused(w, r, id, http.StatusForbidden, "", s.ui(r).T("report.refused.origin"))
 		return
 	}
 	// Room for a note of maxNoteRunes in any script, percent-encoded.
 	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
 	if err := r.ParseForm(); err != nil {
-		s.reportRefused(w, r, id, http.StatusBadRequest, "", s.tr.T("report.failed"))
+		s.reportRefused(w, r, id, http.StatusBadRequest, "", s.ui(r).T("report.failed"))
 		return
 	}
-	from := localPath(r.PostFormValue("from"))
+	from := pagePath(r.PostFormValue("from"))
 	reason := r.PostFormValue("reason")
 	if reason != "" && !slices.Contains(revue.ReportReasons, reason) {
-		s.reportRefused(w, r, id, http.StatusBadRequest, from, s.tr.T("report.refused.reason"))
+		s.reportRefused(w, r, id, http.StatusBadRequest, from, s.ui(r).T("report.refused.reason"))
 		return
 	}
 	note := strings.TrimSpace(strings.ToValidUTF8(r.PostFormValue("note"), ""))
@@ -229,12 +239,12 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 	if hits > s.reportsPerHour {
 		s.metrics.refused.WithLabelValues("report", "rate_limit").Inc()
 		w.Header().Set("Retry-After", strconv.Itoa(int(time.Hour/time.Second)))
-		s.reportRefused(w, r, id, http.StatusTooManyRequests, from, s.tr.T("report.refused.limit"))
+		s.reportRefused(w, r, id, http.StatusTooManyRequests, from, s.ui(r).T("report.refused.limit"))
 		return
 	}
 	res, err := s.store.ReportImage(r.Context(), revue.ImageReport{ImageID: id, Reporter: reporter, Reason: reason, Note: note, At: now}, s.threshold)
 	if errors.Is(err, revue.ErrNotFound) {
-		s.reportRefused(w, r, id, http.StatusNotFound, from, s.tr.T("report.notfound"))
+		s.reportRefused(w, r, id, http.StatusNotFound, from, s.ui(r).T("report.notfound"))
 		return
 	}
 	if err != nil {
@@ -252,13 +262,13 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 	}
 	// The same words whether this reader counted or had reported before:
 	// the answer tells nobody who else reported.
-	msg := s.tr.T("report.thanks")
+	msg := s.ui(r).T("report.thanks")
 	if wantsJSON(r) {
 		s.writeJSON(w, r, http.StatusOK, reportAnswer{ImageID: id, Status: string(res.Status), Message: msg})
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "report", s.tr.T("report.title"), reportBody{ImageID: id, From: from, Message: msg})
+	s.render(w, r, http.StatusOK, "report", s.ui(r).T("report.title"), reportBody{ImageID: id, From: from, Message: msg})
 }
 
 // reportRefused answers a refused report with why, as the client asked.
@@ -271,10 +281,10 @@ func (s *Server) reportRefused(w http.ResponseWriter, r *http.Request, id int64,
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "report", s.tr.T("report.title"), reportBody{ImageID: id, From: from, Message: msg, Refused: true})
+	s.render(w, r, status, "report", s.ui(r).T("report.title"), reportBody{ImageID: id, From: from, Message: msg, Refused: true})
 }
 
 func (s *Server) reportFailed(w http.ResponseWriter, r *http.Request, id int64, from, what string, err error) {
 	s.log.ErrorContext(r.Context(), what, "image", id, "err", err)
-	s.reportRefused(w, r, id, http.StatusInternalServerError, from, s.tr.T("report.failed"))
+	s.reportRefused(w, r, id, http.StatusInternalServerError, from, s.ui(r).T("report.failed"))
 }

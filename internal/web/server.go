@@ -21,6 +21,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/singleflight"
+	"golang.org/x/text/language"
 
 	"revue"
 	"revue/internal/imagecache"
@@ -96,24 +97,28 @@ type Config struct {
 
 // Server serves the portal. Build it with New.
 type Server struct {
-	store    revue.Store
-	baseURL  string
-	images   ImageFetcher
-	log      *slog.Logger
-	now      func() time.Time
-	loc      *time.Location
-	poll     time.Duration
-	wake     <-chan int64
-	clients  clientAddrs
-	streams  *streamLimit
-	metrics  *metrics
-	tr       *i18n.Translator
-	pages    map[string]*template.Template
-	static   fs.FS
-	assetVer map[string]string // static file name → content hash, for cache busting
-	cache    *imagecache.Cache
-	fetches  singleflight.Group // image fetches in flight, by image ID
-	hub      *hub
+	store   revue.Store
+	baseURL string
+	images  ImageFetcher
+	log     *slog.Logger
+	now     func() time.Time
+	loc     *time.Location
+	poll    time.Duration
+	wake    <-chan int64
+	clients clientAddrs
+	streams *streamLimit
+	metrics *metrics
+	// tr is French, the administration's language; public pages speak
+	// the request's (ui(r)).
+	tr        *i18n.Translator
+	langs     map[string]*uiLang // by code: fr, ar, es, en
+	langOrder []*uiLang          // French first
+	matcher   language.Matcher   // Accept-Language against langOrder
+	static    fs.FS
+	assetVer  map[string]string // static file name → content hash, for cache busting
+	cache     *imagecache.Cache
+	fetches   singleflight.Group // image fetches in flight, by image ID
+	hub       *hub
 
 	heartbeat time.Duration
 	republish string
@@ -235,11 +240,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 
-	tr, err := i18n.New("fr")
-	if err != nil {
-		return nil, fmt.Errorf("web: loading the French catalog: %w", err)
+	if err := s.loadLanguages(); err != nil {
+		return nil, fmt.Errorf("web: loading the interface catalogs: %w", err)
 	}
-	s.tr = tr
 
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
@@ -293,6 +296,8 @@ func (s *Server) Handler() http.Handler {
 	s.adminRoutes(mux)
 	mux.HandleFunc("GET /events/ticker", s.handleEvents)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /language", s.handleLanguage)
+	mux.HandleFunc("GET /article-languages", s.handleArticleLanguages)
 	mux.HandleFunc("GET /static/{path...}", s.handleStatic)
 
 	mux.HandleFunc("GET /api/v1/articles", s.apiArticles)
@@ -303,7 +308,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/", s.apiNotFound)
 
 	mux.HandleFunc("/", s.handleNotFound)
-	return securityHeaders(mux)
+	return securityHeaders(s.withInterfaceLanguage(mux))
 }
 
 // pageCSP allows no inline script or style and no third-party resource:

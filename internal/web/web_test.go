@@ -118,7 +118,7 @@ func TestPages(t *testing.T) {
 		{name: "unknown article", path: "/articles/99999-rien", status: 404, contains: []string{"Page introuvable"}},
 		{name: "non-numeric article", path: "/articles/abc", status: 404, contains: []string{"Page introuvable"}},
 		{name: "source page", path: "/sources/" + strconv.FormatInt(s.hespress.ID, 10), status: 200,
-			contains: []string{"Hespress", "État de la collecte", "Dernier statut", "jamais collectée", "Dernière erreur", "aucune", "Prochaine collecte", "16 - 03 - 2021 à 12:00", "3 articles", frTitle}},
+			contains: []string{"Hespress", "État de la collecte", "Dernier statut", "jamais collectée", "Dernière erreur", "aucune", "Prochaine collecte", "16 mars 2021 à 12:00", "3 articles", frTitle}},
 		{name: "unknown source", path: "/sources/424242", status: 404},
 		{name: "section", path: "/sections/societe", status: 200, contains: []string{frTitle, esTitle}, textHasNot: []string{arTitle}},
 		{name: "region", path: "/regions/draa-tafilalet", status: 200, contains: []string{"Région : Drâa-Tafilalet", frTitle, arTitle}, textHasNot: []string{esTitle}},

@@ -572,6 +572,9 @@ func listArticlesSQL(q revue.ArticleQuery, limit int) (string, []any) {
 	if q.Lang != "" {
 		where = append(where, "a.lang = "+arg(q.Lang))
 	}
+	if len(q.Langs) > 0 {
+		where = append(where, "a.lang = ANY("+arg(q.Langs)+")")
+	}
 	if q.SourceID != 0 {
 		where = append(where, "a.source_id = "+arg(q.SourceID))
 	}

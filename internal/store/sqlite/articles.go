@@ -359,6 +359,12 @@ func listQuery(q revue.ArticleQuery, limit int) (string, []any) {
 		where = append(where, "a.lang = ?")
 		args = append(args, q.Lang)
 	}
+	if len(q.Langs) > 0 {
+		where = append(where, "a.lang IN (?"+strings.Repeat(", ?", len(q.Langs)-1)+")")
+		for _, l := range q.Langs {
+			args = append(args, l)
+		}
+	}
 	if q.SourceID != 0 {
 		where = append(where, "a.source_id = ?")
 		args = append(args, q.SourceID)

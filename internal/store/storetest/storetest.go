@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) revue.Store) {
 		{"Moderation", moderationTests},
 		{"Admin", adminTests},
 		{"RegionVolumes", regionVolumeTests},
+		{"Langs", langsTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -50,6 +50,11 @@ var fr = map[string]string{
 	"time.daymonth":      "%s %s",
 	"time.daymonthyear":  "%s %s %s",
 	"date.long":          "%s - %s - %s",
+	"date.day":           "%s %s %s",
+	"nav.language":       "Langue de l'interface",
+	"langs.legend":       "Langues des articles",
+	"langs.apply":        "Appliquer",
+	"langs.all":          "Toutes les langues",
 	"date.at":            "%s à %s",
 
 	"image.blocked": "Image masquée après des signalements de lecteurs.",

@@ -6,9 +6,13 @@ package i18n
 import (
 	"fmt"
 	"maps"
+	"slices"
+	"strconv"
+	"time"
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
 )
@@ -24,6 +28,22 @@ type Translator struct {
 	strs    map[string]string
 }
 
+// Default is the interface language of unprefixed URLs.
+const Default = "fr"
+
+// Languages are the interface languages, the default first.
+func Languages() []string { return []string{Default, "ar", "es", "en"} }
+
+// locale is the regional variant whose CLDR number rules the printer
+// follows. Arabic as read in Morocco writes Latin digits (16 مارس 2021),
+// where plain "ar" would print Arabic-Indic ones (١٦).
+func locale(tag language.Tag) language.Tag {
+	if base, _ := tag.Base(); base.String() == "ar" {
+		return language.MustParse("ar-MA")
+	}
+	return tag
+}
+
 // New builds a Translator for lang ("fr"); it fails when no catalog exists.
 func New(lang string) (*Translator, error) {
 	tag, err := language.Parse(lang)
@@ -32,7 +52,7 @@ func New(lang string) (*Translator, error) {
 	}
 	strs, plurals, ok := catalogFor(tag)
 	if !ok {
-		return nil, fmt.Errorf("interface language %q: no catalog (have: fr)", lang)
+		return nil, fmt.Errorf("interface language %q: no catalog (have: fr, ar, es, en)", lang)
 	}
 	b := catalog.NewBuilder(catalog.Fallback(tag))
 	for key, msg := range strs {
@@ -44,7 +64,7 @@ func New(lang string) (*Translator, error) {
 		cases := make([]any, 0, 2*len(forms))
 		// "other" last: plural.Selectf picks the first matching case.
 		for _, cat := range []string{"zero", "one", "two", "few", "many"} {
-			if f, ok := forms[cat]; ok {
+			if f, ok := forms[cat]; ok && slices.Contains(pluralCategories(tag), cat) {
 				cases = append(cases, cat, f)
 			}
 		}
@@ -53,11 +73,49 @@ func New(lang string) (*Translator, error) {
 			return nil, fmt.Errorf("catalog %s, plural message %q: %w", tag, key, err)
 		}
 	}
-	return &Translator{tag: tag, printer: message.NewPrinter(tag, message.Catalog(b)), strs: strs}, nil
+	return &Translator{tag: tag, printer: message.NewPrinter(locale(tag), message.Catalog(b)), strs: strs}, nil
+}
+
+// pluralCategories are the CLDR categories x/text's plural rules select
+// among for tag. Its tables predate CLDR 38, which gave Spanish "many"
+// (1 000 000 de artículos): a "many" form written for Spanish is kept in
+// the catalog for the day x/text has it, and "other" answers meanwhile.
+func pluralCategories(tag language.Tag) []string {
+	base, _ := tag.Base()
+	switch base.String() {
+	case "ar":
+		return []string{"zero", "one", "two", "few", "many", "other"}
+	case "fr", "es", "en":
+		return []string{"one", "other"}
+	}
+	return []string{"one", "other"}
 }
 
 // Lang is the BCP 47 tag of the interface language, for <html lang>.
 func (t *Translator) Lang() string { return t.tag.String() }
+
+// Dir is the writing direction of the interface language, for <html dir>.
+func (t *Translator) Dir() string {
+	if t.tag.String() == "ar" {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// Name is the language's name in itself (français, العربية), which is how
+// a reader looks for it in a language switcher.
+func (t *Translator) Name() string { return display.Self.Name(t.tag) }
+
+// Date writes a day in words: "16 mars 2021", "16 مارس 2021",
+// "16 de marzo de 2021", "16 March 2021". t is already in the zone to
+// show; the day and year are passed as strings so no digit grouping
+// ("2 021") slips in.
+func (t *Translator) Date(d time.Time) string {
+	return t.T("date.day", strconv.Itoa(d.Day()), t.Month(d.Month()), strconv.Itoa(d.Year()))
+}
+
+// Month is the name of month m.
+func (t *Translator) Month(m time.Month) string { return t.T("month." + strconv.Itoa(int(m))) }
 
 // T renders key with args (fmt verbs in the catalog string).
 func (t *Translator) T(key string, args ...any) string {
@@ -82,7 +140,10 @@ type feature struct {
 
 // features is every part of the interface; a new part adds its file here.
 var features = []feature{
-	{strs: map[string]map[string]string{"fr": fr}, plurals: map[string]map[string]pluralMessage{"fr": frPlurals}},
+	{
+		strs:    map[string]map[string]string{"fr": fr, "ar": ar, "es": es, "en": en},
+		plurals: map[string]map[string]pluralMessage{"fr": frPlurals, "ar": arPlurals, "es": esPlurals, "en": enPlurals},
+	},
 	{strs: sectionsStrings},
 	{strs: regionsmapStrings, plurals: regionsmapPlurals},
 	{strs: feedsStrings},

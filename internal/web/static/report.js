@@ -25,7 +25,9 @@
     }
     var box = template.content.firstElementChild.cloneNode(true);
     var form = box.querySelector("form");
-    form.action = "/images/" + link.dataset.image + "/report";
+    // The link's own path keeps the interface language's prefix, so the
+    // answer comes in the reader's language.
+    form.action = link.pathname;
     form.elements.from.value = location.pathname;
     link.after(box);
     link.setAttribute("aria-expanded", "true");
@@ -45,7 +47,7 @@
     var p = document.createElement("span");
     p.className = "report-message" + (refused ? " is-refused" : "");
     p.setAttribute("role", "status");
-    p.lang = "fr";
+    p.lang = document.documentElement.lang || "fr";
     p.textContent = text;
     where.replaceWith(p);
     return p;

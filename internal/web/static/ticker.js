@@ -17,7 +17,12 @@
   var max = 50;
   var refusedRetryMs = 30000; // the server's Retry-After when it refuses a stream
   var rtl = { ar: 1, fa: 1, ur: 1, he: 1, yi: 1, ps: 1, ckb: 1 };
-  var dayMonth = new Intl.DateTimeFormat("fr", { day: "numeric", month: "long" });
+  // The interface's language and locale (ar-MA: Latin digits, as the
+  // server writes them); paths to pages keep its prefix (/ar, /es, /en).
+  var uiLang = document.documentElement.lang || "fr";
+  var uiDir = document.documentElement.dir || "ltr";
+  var prefix = band.dataset.prefix || "";
+  var dayMonth = new Intl.DateTimeFormat(band.dataset.locale || uiLang, { day: "numeric", month: "long" });
   var shared = !!(window.BroadcastChannel && navigator.locks && window.AbortController);
   // lastId is the newest article this page knows of: the stream resumes there.
   var lastId = Number(band.dataset.after) || 0;
@@ -40,7 +45,7 @@
     li.dataset.id = h.id;
     var a = document.createElement("a");
     a.className = "headline";
-    a.href = h.url;
+    a.href = prefix + h.url;
     a.textContent = h.title;
     var meta = document.createElement("span");
     meta.className = "meta";
@@ -49,8 +54,8 @@
     src.textContent = h.source;
     var time = document.createElement("time");
     time.dateTime = h.published_at;
-    time.lang = "fr";
-    time.dir = "ltr";
+    time.lang = uiLang;
+    time.dir = uiDir;
     time.textContent = when(h.published_at);
     meta.append(src, " · ", time);
     li.append(a, " ", meta);
@@ -61,9 +66,15 @@
   function headlineOf(li) {
     var a = li.querySelector(".headline"), src = li.querySelector(".source"), time = li.querySelector("time");
     return {
-      id: Number(li.dataset.id), title: a ? a.textContent : "", url: a ? a.getAttribute("href") : "",
+      id: Number(li.dataset.id), title: a ? a.textContent : "", url: a ? unprefixed(a.getAttribute("href")) : "",
       source: src ? src.textContent : "", lang: li.lang, published_at: time ? time.dateTime : ""
     };
+  }
+
+  // Headlines go between tabs as the stream sends them, without prefix:
+  // another tab may speak another language.
+  function unprefixed(href) {
+    return prefix && href.indexOf(prefix + "/") === 0 ? href.slice(prefix.length) : href;
   }
 
   function show(h) {
@@ -76,7 +87,13 @@
     // Headlines handed over late go below newer ones already shown.
     var next = list.firstElementChild;
     while (next && Number(next.dataset.id) > id) next = next.nextElementSibling;
+    // A reader at the start of the band sees the newcomer arrive there and
+    // the band move toward its end (rightward in French, leftward in
+    // Arabic); the browser would otherwise keep the old first headline in
+    // view (scroll anchoring, snapping) and hide the new one off the edge.
+    var atStart = Math.abs(list.scrollLeft) < 1;
     list.insertBefore(item(h), next);
+    if (atStart) list.scrollLeft = 0;
     while (list.children.length > max) list.lastElementChild.remove();
   }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -132,17 +133,33 @@ func TestBrowserRegionsMap(t *testing.T) {
 		t.Logf("wrote %s", path)
 	}
 
-	// Until the Arabic interface is served at /ar/regions, lay the French
-	// page out right to left as it will be: the table and map change
-	// sides, the map's geography does not.
-	eval("laying the page out right to left", `document.documentElement.lang = "ar"; document.documentElement.dir = "rtl"; "ok"`)
-	rtl, _, _ := measure("measuring the map right to left")
+	// The Arabic interface lays the page out right to left: the table and
+	// the map change sides, the map's geography does not, and its links
+	// keep the interface language.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(e.portal.URL+"/ar/regions"),
+		chromedp.WaitVisible(chromedp.CSS(".regions-map svg")),
+	); err != nil {
+		t.Fatalf("loading /ar/regions in Chromium: %v", err)
+	}
+	if dir := eval("reading the page's direction", `document.documentElement.dir`); dir != "rtl" {
+		t.Errorf("/ar/regions is laid out %q, want rtl", dir)
+	}
+	rtl, _, _ := measure("measuring the Arabic map")
 	checkGeography(rtl, "right to left")
 	table := eval("locating the table", `String(document.querySelector(".regions-table").getBoundingClientRect().left)`)
 	if mapLeft := rtl["dakhla-oued-ed-dahab"].Left; table == "" || mapLeft < 100 {
 		t.Errorf("right to left, the map should move to the right-hand side (Dakhla's left edge at %.0f px)", mapLeft)
 	}
-	eval("laying the page out left to right again", `document.documentElement.lang = "fr"; document.documentElement.dir = "ltr"; "ok"`)
+	if href := eval("reading a region's link", `document.querySelector(".regions-map a").getAttribute("href")`); !strings.HasPrefix(href, "/ar/regions/") {
+		t.Errorf("a region of the Arabic map links to %q, want /ar/regions/…", href)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(e.portal.URL+"/regions"),
+		chromedp.WaitVisible(chromedp.CSS(".regions-map svg")),
+	); err != nil {
+		t.Fatalf("loading /regions again: %v", err)
+	}
 
 	// A click on a region opens its page.
 	oriental := shapes["oriental"]

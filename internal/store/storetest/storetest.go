@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) revue.Store) {
 		{"Reports", reportTests},
 		{"Moderation", moderationTests},
 		{"Admin", adminTests},
+		{"Search", searchTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -268,6 +268,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /sections/{slug}", s.handleSection)
 	mux.HandleFunc("GET /regions/{slug}", s.handleRegion)
 	mux.HandleFunc("GET /stories/{id}", s.handleStory)
+	mux.HandleFunc("GET /search", s.handleSearch)
 	mux.HandleFunc("GET /images/{id}", s.handleImage)
 	mux.HandleFunc("GET /images/{id}/report", s.handleReportForm)
 	mux.HandleFunc("POST /images/{id}/report", s.handleReport)

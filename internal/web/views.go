@@ -322,7 +322,7 @@ func (s *Server) parseTemplates() error {
 		return fmt.Errorf("web: parsing the layout templates: %w", err)
 	}
 	s.pages = map[string]*template.Template{}
-	for _, name := range []string{"home", "article", "list", "source", "notfound", "error", "report"} {
+	for _, name := range []string{"home", "article", "list", "source", "notfound", "error", "report", "search"} {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return fmt.Errorf("web: parsing template %s.html: %w", name, err)

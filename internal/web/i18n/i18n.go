@@ -83,6 +83,7 @@ type feature struct {
 // features is every part of the interface; a new part adds its file here.
 var features = []feature{
 	{strs: map[string]map[string]string{"fr": fr}, plurals: map[string]map[string]pluralMessage{"fr": frPlurals}},
+	{strs: searchStrings},
 }
 
 func catalogFor(tag language.Tag) (map[string]string, map[string]pluralMessage, bool) {

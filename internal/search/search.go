@@ -89,10 +89,11 @@ type Plan struct {
 // Part matches an article when one of its Phrases occurs in the title or
 // in the body (a phrase is consecutive terms), or, when Phrases is empty,
 // when each of Words (one or more alternative terms per word) occurs in
-// the article.
+// the article, or, when Any is set, when one of them does.
 type Part struct {
 	Phrases [][]string
 	Words   [][]string
+	Any     bool
 }
 
 // Empty tells whether p can match nothing.
@@ -178,4 +179,44 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Relaxed is the plan that completes a first page which all the words
+// together fill too little: an article matching any one of the plan's
+// words (phrases and exclusions still hold); Rank puts articles with more
+// of the words first. ok is false when relaxing changes nothing (one word).
+func (p Plan) Relaxed() (relaxed Plan, ok bool) {
+	anyWord := Part{Any: true}
+	for _, part := range p.Require {
+		if part.IsPhrase() {
+			relaxed.Require = append(relaxed.Require, part)
+			continue
+		}
+		anyWord.Words = append(anyWord.Words, part.Words...)
+	}
+	if len(anyWord.Words) < 2 {
+		return Plan{}, false
+	}
+	relaxed.Require = append(relaxed.Require, anyWord)
+	relaxed.Exclude = p.Exclude
+	return relaxed, true
+}
+
+// Complete appends to a first page of results (hits, from the plan with
+// all its words) those of more (from its Relaxed plan) that it lacks, up
+// to limit; id gives a hit's article ID.
+func Complete[H any](hits, more []H, limit int, id func(H) int64) []H {
+	seen := make(map[int64]bool, len(hits))
+	for _, h := range hits {
+		seen[id(h)] = true
+	}
+	for _, h := range more {
+		if len(hits) >= limit {
+			break
+		}
+		if !seen[id(h)] {
+			hits = append(hits, h)
+		}
+	}
+	return hits
 }

@@ -6,9 +6,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"revue"
 	"revue/internal/search"
@@ -17,10 +17,6 @@ import (
 // searchMigration is the migration that adds articles.search; the
 // articles already stored are indexed in its transaction.
 const searchMigration = 7
-
-// rankWeights are ts_rank_cd's weights for D, C, B and A: titles (A) count
-// three times the body (D), as bm25's column weights do in SQLite.
-const rankWeights = `'{0.333333, 0.333333, 0.333333, 1.0}'`
 
 // maxLexemePositions is how many positions PostgreSQL keeps per lexeme.
 const maxLexemePositions = 255
@@ -59,6 +55,16 @@ func tsvectorLiteral(doc search.Document) string {
 	return b.String()
 }
 
+// searchColumns is what articles.search and articles.search_terms hold for doc.
+func searchColumns(doc search.Document) (tsvector, terms string) {
+	return tsvectorLiteral(doc), termsText(doc)
+}
+
+// termsText is doc as articles.search_terms holds it.
+func termsText(doc search.Document) string {
+	return strings.Join(doc.Title, " ") + "\n" + strings.Join(doc.Body, " ")
+}
+
 // tsQuote is term as a quoted tsvector or tsquery lexeme. Terms hold
 // letters and digits only, but quotes and backslashes are escaped all the
 // same.
@@ -81,6 +87,9 @@ func tsPart(p search.Part) string {
 		// word followed by each other.
 		return "(" + strings.Join(words, " <-> ") + ")"
 	}
+	if p.Any {
+		return "(" + strings.Join(words, " | ") + ")"
+	}
 	return "(" + strings.Join(words, " & ") + ")"
 }
 
@@ -99,8 +108,9 @@ func tsQuery(plan search.Plan) string {
 
 // indexArticle (re)writes the search terms of article id.
 func indexArticle(ctx context.Context, tx pgx.Tx, id int64, title, body, lang string) error {
-	if _, err := tx.Exec(ctx, `UPDATE articles SET search = $2::tsvector WHERE id = $1`,
-		id, tsvectorLiteral(search.Index(title, body, lang))); err != nil {
+	vector, terms := searchColumns(search.Index(title, body, lang))
+	if _, err := tx.Exec(ctx, `UPDATE articles SET search = $2::tsvector, search_terms = $3 WHERE id = $1`,
+		id, vector, terms); err != nil {
 		return fmt.Errorf("indexing article %d for search: %w", id, err)
 	}
 	return nil
@@ -144,19 +154,17 @@ func indexAllArticles(ctx context.Context, tx pgx.Tx) error {
 	}
 }
 
-// searchSQL builds the two-phase search, as SQLite's: the newest
-// SearchCandidates matches passing the filters (by ID: the planner walks
-// the primary key backwards for a common word, or sorts the few matches of
-// a rare one), then ranked by ts_rank_cd times the recency boost.
-func searchSQL(q revue.SearchQuery, plan search.Plan, limit int) (string, []any) {
+// candidatesSQL selects the newest SearchCandidates matches passing the
+// filters, with their terms (as SQLite's): the planner walks the primary
+// key backwards for a common word, or sorts the few matches of a rare one.
+func candidatesSQL(q revue.SearchQuery, plan search.Plan) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	query := arg(tsQuery(plan)) + "::tsquery"
 	from := "articles a"
-	where := []string{"a.search @@ " + query}
+	where := []string{"a.search @@ " + arg(tsQuery(plan)) + "::tsquery"}
 	if q.Region != "" {
 		from = "articles a JOIN article_regions r ON r.article_id = a.id AND r.region = " + arg(q.Region)
 	}
@@ -175,55 +183,81 @@ func searchSQL(q revue.SearchQuery, plan search.Plan, limit int) (string, []any)
 	if !q.To.IsZero() {
 		where = append(where, "a.published_at < "+arg(micro(q.To)))
 	}
-	recencySeconds := strconv.FormatFloat(search.RecencyDays*24*time.Hour.Seconds(), 'f', -1, 64)
-	return `WITH hits AS (
-			SELECT a.id, ts_rank_cd(` + rankWeights + `, a.search, ` + query + `, 1) AS rel
-			FROM ` + from + `
-			WHERE ` + strings.Join(where, " AND ") + `
-			ORDER BY a.id DESC LIMIT ` + strconv.Itoa(revue.SearchCandidates) + `
-		)
-		SELECT ` + articleColumns + `,
-			h.rel * (1 + 1 / (1 + greatest(0, extract(epoch FROM ` + arg(micro(q.Now)) + `::timestamptz - a.published_at)) / ` + recencySeconds + `))::float8 AS score
-		FROM hits h JOIN articles a ON a.id = h.id JOIN sources s ON s.id = a.source_id
-		ORDER BY score DESC, a.published_at DESC, a.id DESC
-		LIMIT ` + arg(limit+1) + ` OFFSET ` + arg(q.Offset), args
+	return `SELECT a.id, a.published_at, a.search_terms FROM ` + from + `
+		WHERE ` + strings.Join(where, " AND ") + `
+		ORDER BY a.id DESC LIMIT ` + strconv.Itoa(revue.SearchCandidates), args
 }
 
-// SearchArticles runs q over the search index.
+// searchPlan finds plan's candidates, ranks them (search.Rank) and reads
+// the page q asks for.
+func (s *Store) searchPlan(ctx context.Context, q revue.SearchQuery, plan search.Plan) (revue.SearchPage, error) {
+	limit := clamp(q.Limit)
+	query, args := candidatesSQL(q, plan)
+	rows, _ := s.pool.Query(ctx, query, args...)
+	candidates, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (search.Candidate, error) {
+		var c search.Candidate
+		var published pgtype.Timestamptz
+		var terms string
+		err := row.Scan(&c.ID, &published, &terms)
+		title, body, _ := strings.Cut(terms, "\n")
+		c.PublishedAt, c.Title, c.Body = goTime(published), strings.Fields(title), strings.Fields(body)
+		return c, err
+	})
+	if err != nil {
+		return revue.SearchPage{}, fmt.Errorf("searching articles: %w", err)
+	}
+	var page revue.SearchPage
+	ranked := search.Rank(plan, candidates, q.Now)
+	if q.Offset >= len(ranked) {
+		return page, nil
+	}
+	ranked = ranked[q.Offset:]
+	if len(ranked) > limit {
+		ranked, page.HasMore = ranked[:limit], true
+	}
+	ids := make([]int64, len(ranked))
+	for i, r := range ranked {
+		ids[i] = r.ID
+	}
+	rows, err = s.pool.Query(ctx, `SELECT `+articleColumns+`
+		FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ANY($1)`, ids)
+	if err != nil {
+		return revue.SearchPage{}, fmt.Errorf("searching articles: %w", err)
+	}
+	articles, err := collectArticles(rows)
+	if err != nil {
+		return revue.SearchPage{}, fmt.Errorf("searching articles: %w", err)
+	}
+	byID := make(map[int64]revue.Article, len(articles))
+	for _, a := range articles {
+		byID[a.ID] = a
+	}
+	for _, r := range ranked {
+		page.Hits = append(page.Hits, revue.SearchHit{Article: byID[r.ID], Score: r.Score})
+	}
+	return page, nil
+}
+
+// SearchArticles runs q over the search index. A first page that all the
+// words fill too little is completed with articles matching some of them
+// (search.Plan.Relaxed), ranked after; later pages hold only articles
+// with all the words.
 func (s *Store) SearchArticles(ctx context.Context, q revue.SearchQuery) (revue.SearchPage, error) {
 	plan := search.PlanQuery(q.Query)
 	if plan.Empty() || q.Offset >= revue.SearchCandidates {
 		return revue.SearchPage{}, nil
 	}
-	limit := clamp(q.Limit)
-	query, args := searchSQL(q, plan, limit)
-	rows, err := s.pool.Query(ctx, query, args...)
+	page, err := s.searchPlan(ctx, q, plan)
 	if err != nil {
-		return revue.SearchPage{}, fmt.Errorf("searching articles: %w", err)
+		return revue.SearchPage{}, err
 	}
-	defer rows.Close()
-	var page revue.SearchPage
-	for rows.Next() {
-		var score float64
-		a, err := scanArticle(scoreRow{rows, &score})
+	limit := clamp(q.Limit)
+	if relaxed, ok := plan.Relaxed(); ok && q.Offset == 0 && len(page.Hits) < limit {
+		more, err := s.searchPlan(ctx, q, relaxed)
 		if err != nil {
-			return revue.SearchPage{}, fmt.Errorf("searching articles: %w", err)
+			return revue.SearchPage{}, err
 		}
-		page.Hits = append(page.Hits, revue.SearchHit{Article: a, Score: score})
-	}
-	if err := rows.Err(); err != nil {
-		return revue.SearchPage{}, fmt.Errorf("searching articles: %w", err)
-	}
-	if len(page.Hits) > limit {
-		page.Hits, page.HasMore = page.Hits[:limit], true
+		page.Hits = search.Complete(page.Hits, more.Hits, limit, func(h revue.SearchHit) int64 { return h.Article.ID })
 	}
 	return page, nil
 }
-
-// scoreRow scans a row's score after the article's columns.
-type scoreRow struct {
-	pgx.Row
-	score *float64
-}
-
-func (r scoreRow) Scan(dest ...any) error { return r.Row.Scan(append(dest, r.score)...) }

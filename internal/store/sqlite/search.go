@@ -3,10 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"revue"
 	"revue/internal/search"
@@ -16,18 +16,18 @@ import (
 // articles already stored are indexed in its transaction.
 const searchMigration = 6
 
-// titleWeight is how much more a match in the title counts than one in the
-// body (bm25's column weights). PostgreSQL gives titles the same weight.
-const titleWeight = 3.0
-
 // indexArticle (re)writes the search terms of article id.
 func indexArticle(ctx context.Context, tx *sql.Tx, id int64, title, body, lang string) error {
 	doc := search.Index(title, body, lang)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM article_search WHERE rowid = ?`, id); err != nil {
 		return fmt.Errorf("indexing article %d for search: %w", id, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO article_search (rowid, title, body) VALUES (?, ?, ?)`,
-		id, strings.Join(doc.Title, " "), strings.Join(doc.Body, " ")); err != nil {
+	titleTerms, bodyTerms := strings.Join(doc.Title, " "), strings.Join(doc.Body, " ")
+	if _, err := tx.ExecContext(ctx, `INSERT INTO article_search (rowid, title, body) VALUES (?, ?, ?)`, id, titleTerms, bodyTerms); err != nil {
+		return fmt.Errorf("indexing article %d for search: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO article_terms (article_id, title, body) VALUES (?1, ?2, ?3)
+		ON CONFLICT (article_id) DO UPDATE SET title = ?2, body = ?3`, id, titleTerms, bodyTerms); err != nil {
 		return fmt.Errorf("indexing article %d for search: %w", id, err)
 	}
 	return nil
@@ -105,6 +105,9 @@ func ftsPart(p search.Part) string {
 		}
 		words = append(words, "("+strings.Join(forms, " OR ")+")")
 	}
+	if p.Any {
+		return "(" + strings.Join(words, " OR ") + ")"
+	}
 	return "(" + strings.Join(words, " AND ") + ")"
 }
 
@@ -122,17 +125,19 @@ func ftsMatch(plan search.Plan) string {
 	return expr
 }
 
-// searchSQL builds the two-phase search: the newest SearchCandidates
-// matches passing the filters are taken in rowid order (FTS5 walks its
-// index backwards and stops there, so a common word costs no more than a
-// rare one), then ranked by bm25 times the recency boost.
-func searchSQL(q revue.SearchQuery, plan search.Plan, limit int) (string, []any) {
+// candidatesSQL selects the newest SearchCandidates matches passing the
+// filters, with their terms: FTS5 walks its index backwards by rowid and
+// stops there, so a common word or a phrase of common words costs about
+// what a rare word does. No bm25(): it counts the articles holding each
+// term or phrase over the whole index on every query.
+func candidatesSQL(q revue.SearchQuery, plan search.Plan) (string, []any) {
 	var joins, where []string
-	args := []any{ftsMatch(plan)}
+	args := []any{}
 	if q.Region != "" {
 		joins = append(joins, "JOIN article_regions r ON r.article_id = a.id AND r.region = ?")
-		args = append([]any{q.Region}, args...) // the join's parameter comes first
+		args = append(args, q.Region)
 	}
+	args = append(args, ftsMatch(plan))
 	if q.Lang != "" {
 		where = append(where, "a.lang = ?")
 		args = append(args, q.Lang)
@@ -157,57 +162,69 @@ func searchSQL(q revue.SearchQuery, plan search.Plan, limit int) (string, []any)
 	if len(where) > 0 {
 		filters = " AND " + strings.Join(where, " AND ")
 	}
-	query := `WITH hits AS (
-		SELECT article_search.rowid AS id, bm25(article_search, ` + fmt.Sprint(titleWeight) + `, 1.0) AS rank
+	return `SELECT a.id, a.published_at, t.title, t.body
 		FROM article_search JOIN articles a ON a.id = article_search.rowid ` + strings.Join(joins, " ") + `
+		JOIN article_terms t ON t.article_id = a.id
 		WHERE article_search MATCH ?` + filters + `
-		ORDER BY article_search.rowid DESC LIMIT ` + fmt.Sprint(revue.SearchCandidates) + `
-	)
-	SELECT ` + articleColumns + `,
-		-h.rank * (1 + 1 / (1 + max(0, ? - a.published_at) / ` + fmt.Sprint(int64(search.RecencyDays*24*float64(time.Hour/time.Microsecond))) + `.0)) AS score
-	FROM hits h JOIN articles a ON a.id = h.id JOIN sources s ON s.id = a.source_id
-	ORDER BY score DESC, a.published_at DESC, a.id DESC LIMIT ? OFFSET ?`
-	args = append(args, micros(q.Now), limit+1, q.Offset)
-	return query, args
+		ORDER BY article_search.rowid DESC LIMIT ` + fmt.Sprint(revue.SearchCandidates), args
 }
 
-// SearchArticles runs q over the search index.
-func (s *Store) SearchArticles(ctx context.Context, q revue.SearchQuery) (revue.SearchPage, error) {
-	plan := search.PlanQuery(q.Query)
-	if plan.Empty() || q.Offset >= revue.SearchCandidates {
-		return revue.SearchPage{}, nil
-	}
+// searchPlan finds plan's candidates, ranks them (search.Rank) and reads
+// the page q asks for.
+func (s *Store) searchPlan(ctx context.Context, q revue.SearchQuery, plan search.Plan) (revue.SearchPage, error) {
 	limit := clampLimit(q.Limit)
-	query, args := searchSQL(q, plan, limit)
+	query, args := candidatesSQL(q, plan)
 	var page revue.SearchPage
 	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
-		var articles []revue.Article
-		var scores []float64
+		var candidates []search.Candidate
 		for rows.Next() {
-			var score float64
-			a, err := scanArticle(scannerFunc(func(dest ...any) error { return rows.Scan(append(dest, &score)...) }))
-			if err != nil {
+			var c search.Candidate
+			var published sql.NullInt64
+			var title, body string
+			if err := rows.Scan(&c.ID, &published, &title, &body); err != nil {
 				rows.Close()
 				return err
 			}
-			articles = append(articles, a)
-			scores = append(scores, score)
+			c.PublishedAt, c.Title, c.Body = fromMicros(published), strings.Fields(title), strings.Fields(body)
+			candidates = append(candidates, c)
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return err
 		}
-		if len(articles) > limit {
-			articles, page.HasMore = articles[:limit], true
+		ranked := search.Rank(plan, candidates, q.Now)
+		if q.Offset >= len(ranked) {
+			return nil
+		}
+		ranked = ranked[q.Offset:]
+		if len(ranked) > limit {
+			ranked, page.HasMore = ranked[:limit], true
+		}
+		ids := make([]int64, len(ranked))
+		for i, r := range ranked {
+			ids[i] = r.ID
+		}
+		idList, err := json.Marshal(ids)
+		if err != nil {
+			return err
+		}
+		articles, err := queryArticles(ctx, tx, `SELECT `+articleColumns+`
+			FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id IN (SELECT value FROM json_each(?))`, string(idList))
+		if err != nil {
+			return err
 		}
 		if err := attachDetails(ctx, tx, articles); err != nil {
 			return err
 		}
-		for i, a := range articles {
-			page.Hits = append(page.Hits, revue.SearchHit{Article: a, Score: scores[i]})
+		byID := make(map[int64]revue.Article, len(articles))
+		for _, a := range articles {
+			byID[a.ID] = a
+		}
+		for _, r := range ranked {
+			page.Hits = append(page.Hits, revue.SearchHit{Article: byID[r.ID], Score: r.Score})
 		}
 		return nil
 	})
@@ -217,7 +234,26 @@ func (s *Store) SearchArticles(ctx context.Context, q revue.SearchQuery) (revue.
 	return page, nil
 }
 
-// scannerFunc lets a row's extra columns be scanned after an article's.
-type scannerFunc func(dest ...any) error
-
-func (f scannerFunc) Scan(dest ...any) error { return f(dest...) }
+// SearchArticles runs q over the search index. A first page that all the
+// words fill too little is completed with articles matching some of them
+// (search.Plan.Relaxed), ranked after; later pages hold only articles
+// with all the words.
+func (s *Store) SearchArticles(ctx context.Context, q revue.SearchQuery) (revue.SearchPage, error) {
+	plan := search.PlanQuery(q.Query)
+	if plan.Empty() || q.Offset >= revue.SearchCandidates {
+		return revue.SearchPage{}, nil
+	}
+	page, err := s.searchPlan(ctx, q, plan)
+	if err != nil {
+		return revue.SearchPage{}, err
+	}
+	limit := clampLimit(q.Limit)
+	if relaxed, ok := plan.Relaxed(); ok && q.Offset == 0 && len(page.Hits) < limit {
+		more, err := s.searchPlan(ctx, q, relaxed)
+		if err != nil {
+			return revue.SearchPage{}, err
+		}
+		page.Hits = search.Complete(page.Hits, more.Hits, limit, func(h revue.SearchHit) int64 { return h.Article.ID })
+	}
+	return page, nil
+}

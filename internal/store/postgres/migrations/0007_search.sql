@@ -4,5 +4,8 @@
 -- (lower case, no stop words, no stems) with the parsing left to the Go
 -- analyzer, so PostgreSQL's parser splits no term differently from SQLite.
 -- Existing articles are indexed by Go in the migration's transaction.
+-- search_terms keeps the same terms as text (title, a newline, body), which
+-- ranking reads (internal/search.Rank), as SQLite's article_terms.
 ALTER TABLE articles ADD COLUMN search tsvector NOT NULL DEFAULT ''::tsvector;
+ALTER TABLE articles ADD COLUMN search_terms text NOT NULL DEFAULT '';
 CREATE INDEX articles_search ON articles USING gin (search);

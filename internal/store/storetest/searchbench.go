@@ -193,11 +193,14 @@ func (c *SearchCorpus) benchQueries(now time.Time) []searchBenchQuery {
 		}
 		return strings.Compare(a.lang+a.word, b.lang+b.word)
 	})
-	var common, rare, frequent []entry
+	var common, sameLang, rare, frequent []entry
 	for _, e := range all {
 		n := utf8.RuneCountInString(e.word)
 		if n >= 5 && len(common) < 10 {
 			common = append(common, e)
+		}
+		if n >= 5 && len(sameLang) < 10 && e.lang == all[0].lang {
+			sameLang = append(sameLang, e)
 		}
 		if len(frequent) < 20 && n >= 2 {
 			frequent = append(frequent, e)
@@ -235,7 +238,8 @@ func (c *SearchCorpus) benchQueries(now time.Time) []searchBenchQuery {
 		mk("common", words(common), revue.SearchQuery{}),
 		mk("rare", words(rare), revue.SearchQuery{}),
 		mk("phrase", phrases, revue.SearchQuery{}),
-		mk("common+filter", words(common), revue.SearchQuery{Lang: common[0].lang, Section: frontPageSections()[0]}),
+		// A reader filtering by language searches in that language.
+		mk("common+filter", words(sameLang), revue.SearchQuery{Lang: sameLang[0].lang, Section: frontPageSections()[0]}),
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"revue/internal/textproc"
 )
 
 // ErrNotFound is returned (wrapped) by Store lookups that match nothing.
@@ -476,6 +478,12 @@ type Store interface {
 	// a map of what was published when must not show it as a burst.
 	// Regions and days without articles are left out.
 	RegionVolumes(ctx context.Context, from, to time.Time) ([]RegionDay, error)
+
+	// SearchArticles returns the page q asks for of the articles whose
+	// title or text (the page's text when it was read, else the feed's
+	// summary) matches q.Query, best first. Only the SearchCandidates
+	// newest matches (by ID) that pass the filters are ranked.
+	SearchArticles(ctx context.Context, q SearchQuery) (SearchPage, error)
 }
 
 // RegionDay counts one region's articles published on one day.
@@ -483,6 +491,44 @@ type RegionDay struct {
 	Region   string    // gazetteer slug
 	Day      time.Time // midnight UTC
 	Articles int
+}
+
+// SearchCandidates is how many of the newest matching articles a search
+// ranks. Ranking every match of a common word would read a large part of
+// the index on each query; news readers want recent articles, so beyond
+// these no result is offered. Both stores use it, so both find the same.
+const SearchCandidates = 1000
+
+// SearchQuery is a search as the stores run it. The text the reader typed
+// is analyzed by the caller (textproc.AnalyzeQuery), so both stores match
+// exactly the same terms. Zero fields do not filter.
+type SearchQuery struct {
+	Query    textproc.Query
+	Lang     string
+	SourceID int64
+	Section  string
+	Region   string
+	// From and To bound PublishedAt: From <= PublishedAt < To.
+	From, To time.Time
+	Limit    int
+	Offset   int
+	// Now is the time recency is counted from.
+	Now time.Time
+}
+
+// SearchHit is one result of a search.
+type SearchHit struct {
+	Article Article
+	// Score is the relevance (BM25-like, higher is better) times the
+	// recency boost; comparable only within one search.
+	Score float64
+}
+
+// SearchPage is one page of search results.
+type SearchPage struct {
+	Hits []SearchHit
+	// HasMore tells whether another page follows.
+	HasMore bool
 }
 
 // HostOf is the politeness key of a URL: its lower-cased host and port,

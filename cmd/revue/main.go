@@ -30,6 +30,7 @@ Commands:
   sources remove ID     stop following a source and delete its articles
   sources import FILE   follow the feeds of an OPML file (--defaults: Revue's shipped list)
   sources export        the sources as OPML 2.0 on standard output
+  search QUERY          search the articles: words, "phrases", -exclusions (--json, --lang L)
   extract FILE|URL      what the article extractor finds in one page (--json)
   demo                  a populated portal from bundled feeds, with no network
   admin set-password    set an administrator's password for /admin (read from the terminal or stdin)
@@ -82,6 +83,8 @@ func (a *app) run(ctx context.Context, args []string) int {
 		err = a.sources(ctx, rest)
 	case "extract":
 		err = a.extract(ctx, rest)
+	case "search":
+		err = a.searchCmd(ctx, rest)
 	case "demo":
 		err = a.demo(ctx, rest)
 	case "migrate":

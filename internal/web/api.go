@@ -45,6 +45,10 @@ func (s *Server) storeFailed(w http.ResponseWriter, r *http.Request, what string
 }
 
 func (s *Server) apiArticles(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("q") != "" {
+		s.apiSearch(w, r)
+		return
+	}
 	q, err := parseArticleQuery(r)
 	if err != nil {
 		s.jsonError(w, r, http.StatusBadRequest, "%v", err)

@@ -290,6 +290,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /regions", s.handleRegions)
 	mux.HandleFunc("GET /stories/{id}", s.handleStory)
 	s.feedRoutes(mux)
+	mux.HandleFunc("GET /search", s.handleSearch)
 	mux.HandleFunc("GET /images/{id}", s.handleImage)
 	mux.HandleFunc("GET /images/{id}/report", s.handleReportForm)
 	mux.HandleFunc("POST /images/{id}/report", s.handleReport)

@@ -321,10 +321,13 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 		{"/regions/draa-tafilalet", 200},
 		{"/stories/" + strconv.FormatInt(s.fr.StoryID, 10), 200},
 		{"/images/" + strconv.FormatInt(s.fr.Images[0].ID, 10) + "/report?from=" + url.QueryEscape(ArticlePath(s.fr.ID, s.fr.Title)), 200},
+		{"/regions", 200},
+		{"/search", 200},
+		{"/search?q=Maroc", 200},
 		{"/?cursor=%21", 400},
 		{"/nulle-part", 404},
 	}
-	french := []string{"Dernières dépêches", "Aller au contenu", "Derniers articles", "Accueil", "Publié dans", "Signaler", "Langues des articles", "Rubrique", "Région", "Page introuvable", "pagination", "il y a", "mars", "décembre", "Appliquer", "Aucun", "Motif", "Envoyer", "Revenir", "Société", "Drâa"}
+	french := []string{"Rechercher", "Mots", "Tous les", "Carte", "Dernières dépêches", "Aller au contenu", "Derniers articles", "Accueil", "Publié dans", "Signaler", "Langues des articles", "Rubrique", "Région", "Page introuvable", "pagination", "il y a", "mars", "décembre", "Appliquer", "Aucun", "Motif", "Envoyer", "Revenir", "Société", "Drâa"}
 	for _, lang := range []struct{ prefix, tag string }{{"", `<html lang="fr" dir="ltr">`}, {"/ar", `<html lang="ar" dir="rtl">`}, {"/es", `<html lang="es" dir="ltr">`}, {"/en", `<html lang="en" dir="ltr">`}} {
 		for _, p := range pages {
 			res := s.get(t, lang.prefix+p.path)

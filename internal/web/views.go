@@ -345,7 +345,7 @@ func (s *Server) funcs(l *uiLang) template.FuncMap {
 }
 
 // pageNames are the public pages, each a template file of its own.
-var pageNames = []string{"home", "article", "list", "source", "notfound", "error", "report", "regions"}
+var pageNames = []string{"home", "article", "list", "source", "notfound", "error", "report", "regions", "search"}
 
 // parseTemplates parses the public pages once, then gives each interface
 // language a clone whose functions speak it.

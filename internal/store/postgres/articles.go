@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"revue"
+	"revue/internal/search"
 )
 
 // articlesChannel is the NOTIFY channel that tells other processes new
@@ -26,8 +27,8 @@ const articlesChannel = "revue_articles"
 // covers both. The ID is drawn beforehand so story_id starts as the
 // article's own ID.
 const insertArticle = `INSERT INTO articles (id, story_id, source_id, guid, url, canonical_url,
-		title, summary, content_html, text, byline, lang, section, published_at, date_estimated, fetched_at)
-	VALUES ($1, $1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		title, summary, content_html, text, byline, lang, section, published_at, date_estimated, fetched_at, search, search_terms)
+	VALUES ($1, $1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::tsvector, $17)
 	ON CONFLICT DO NOTHING
 	RETURNING id`
 
@@ -275,8 +276,10 @@ func insertArticles(ctx context.Context, tx pgx.Tx, sourceID int64, fresh []revu
 	batch := &pgx.Batch{}
 	for _, i := range order {
 		a := fresh[i]
+		vector, terms := searchColumns(search.Index(a.Title, search.BodyText(a), a.Lang))
 		batch.Queue(insertArticle, ids[i], sourceID, a.GUID, a.URL, a.CanonicalURL, a.Title, a.Summary,
-			a.ContentHTML, a.Text, a.Byline, a.Lang, a.Section, micro(a.PublishedAt), a.DateEstimated, now)
+			a.ContentHTML, a.Text, a.Byline, a.Lang, a.Section, micro(a.PublishedAt), a.DateEstimated, now,
+			vector, terms)
 	}
 	results := tx.SendBatch(ctx, batch)
 	defer results.Close()

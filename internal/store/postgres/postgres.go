@@ -133,6 +133,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 			if _, err := tx.Exec(ctx, m.sql); err != nil {
 				return fmt.Errorf("applying migration %s: %w", m.name, err)
 			}
+			if m.version == searchMigration {
+				if err := indexAllArticles(ctx, tx); err != nil {
+					return fmt.Errorf("applying migration %s: %w", m.name, err)
+				}
+			}
 			if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version) VALUES ($1)", m.version); err != nil {
 				return fmt.Errorf("recording migration %s: %w", m.name, err)
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"revue"
+	"revue/internal/search"
 )
 
 const (
@@ -69,7 +70,7 @@ type saveStatements struct {
 	insertCredit                               *sql.Stmt
 	insertArticle, setStory, insertRegion      *sql.Stmt
 	insertImage, findImage, insertArticleImage *sql.Stmt
-	insertPage                                 *sql.Stmt
+	insertPage, insertSearch, insertTerms      *sql.Stmt
 
 	// What the batch's items already are, read in two queries up front
 	// (SQLite's one writer keeps it true through the transaction) and kept
@@ -155,6 +156,8 @@ func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStatements, error) {
 			VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING
 			RETURNING id`},
+		{&st.insertSearch, `INSERT INTO article_search (rowid, title, body) VALUES (?, ?, ?)`},
+		{&st.insertTerms, `INSERT INTO article_terms (article_id, title, body) VALUES (?, ?, ?)`},
 		{&st.insertPage, `INSERT INTO article_pages (article_id, state, next_at, published_at) VALUES (?, 'pending', ?, ?)`},
 		{&st.setStory, `UPDATE articles SET story_id = id WHERE id = ?`},
 		{&st.insertRegion, `INSERT INTO article_regions (article_id, region, published_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`},
@@ -175,7 +178,7 @@ func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStatements, error) {
 
 func (st *saveStatements) close() {
 	for _, stmt := range []*sql.Stmt{st.insertCredit, st.insertArticle, st.setStory,
-		st.insertRegion, st.insertImage, st.findImage, st.insertArticleImage, st.insertPage} {
+		st.insertRegion, st.insertImage, st.findImage, st.insertArticleImage, st.insertPage, st.insertSearch, st.insertTerms} {
 		if stmt != nil {
 			stmt.Close()
 		}
@@ -218,6 +221,14 @@ func (st *saveStatements) saveOne(ctx context.Context, sourceID int64, sourceNam
 	}
 	if _, err := st.setStory.ExecContext(ctx, id); err != nil {
 		return err
+	}
+	doc := search.Index(a.Title, search.BodyText(a), a.Lang)
+	titleTerms, bodyTerms := strings.Join(doc.Title, " "), strings.Join(doc.Body, " ")
+	if _, err := st.insertSearch.ExecContext(ctx, id, titleTerms, bodyTerms); err != nil {
+		return fmt.Errorf("indexing for search: %w", err)
+	}
+	if _, err := st.insertTerms.ExecContext(ctx, id, titleTerms, bodyTerms); err != nil {
+		return fmt.Errorf("indexing for search: %w", err)
 	}
 	st.known[a.GUID] = true
 	if a.CanonicalURL != "" {

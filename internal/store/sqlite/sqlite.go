@@ -170,6 +170,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}
+			if m.version == searchMigration {
+				if err := indexAllArticles(ctx, tx); err != nil {
+					return err
+				}
+			}
 			// The database's own clock: no Store method reads the Go clock.
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at)
 				VALUES (?, CAST(unixepoch('subsec') * 1000000 AS INTEGER))`, m.version)

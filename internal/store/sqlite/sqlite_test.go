@@ -260,3 +260,9 @@ func TestOpenNamesAMissingFolder(t *testing.T) {
 
 // newArticles keeps what SaveArticles inserted.
 func newArticles(res revue.SaveResult, err error) ([]revue.Article, error) { return res.New, err }
+
+// TestSearchRelevance measures the relevance set (storetest.RunRelevance)
+// on SQLite; the floors are the measured figures less a margin.
+func TestSearchRelevance(t *testing.T) {
+	storetest.RunRelevance(t, openTemp(t), storetest.RelevanceFloors{NDCG10: 0.55, MRR: 0.9})
+}

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) revue.Store) {
 		{"Admin", adminTests},
 		{"RegionVolumes", regionVolumeTests},
 		{"Langs", langsTests},
+		{"Search", searchTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

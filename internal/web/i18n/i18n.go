@@ -147,6 +147,7 @@ var features = []feature{
 	{strs: sectionsStrings},
 	{strs: regionsmapStrings, plurals: regionsmapPlurals},
 	{strs: feedsStrings},
+	{strs: searchStrings},
 }
 
 func catalogFor(tag language.Tag) (map[string]string, map[string]pluralMessage, bool) {

@@ -216,6 +216,10 @@ func (c *Crawler) Once(ctx context.Context, everything bool) (Summary, error) {
 		settled  = make(chan string, c.cfg.Concurrency)
 		inFlight = 0
 		perHost  = map[string]int{}
+		// fetching are the sources this pass is fetching now (under mu).
+		// A fetch that outlasts its lease lets the store offer the source
+		// again, to us too: we must not fetch it a second time.
+		fetching = map[int64]bool{}
 	)
 	finish := func(err error) (Summary, error) {
 		wg.Wait()
@@ -279,7 +283,18 @@ func (c *Crawler) Once(ctx context.Context, everything bool) (Summary, error) {
 			}
 			continue
 		}
+		started := 0
 		for _, src := range claimed {
+			mu.Lock()
+			again := fetching[src.ID]
+			fetching[src.ID] = true
+			mu.Unlock()
+			if again {
+				// Claiming it renewed our lease; the fetch under way
+				// records it and releases the lease.
+				continue
+			}
+			started++
 			host := cmp.Or(src.Host, revue.HostOf(src.FeedURL))
 			inFlight++
 			perHost[host]++
@@ -293,12 +308,24 @@ func (c *Crawler) Once(ctx context.Context, everything bool) (Summary, error) {
 				if res.Err != nil {
 					sum.Failed++
 				}
+				delete(fetching, src.ID)
 				mu.Unlock()
 				if c.cfg.SourceDone != nil {
 					c.cfg.SourceDone(res)
 				}
 				settled <- host
 			}()
+		}
+		if started == 0 {
+			// Everything claimed is already being fetched here: wait for
+			// a fetch to end rather than claim it again at once.
+			host, err := waitOne(ctx, settled, freeAt)
+			if err != nil {
+				return finish(err)
+			}
+			if host != "" {
+				done(host)
+			}
 		}
 	}
 }

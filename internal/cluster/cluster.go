@@ -41,7 +41,7 @@ type Config struct {
 	SameLanguage float64
 	// CrossLanguage is the least score for joining a story with no article
 	// in the article's language; lower, since only names, numbers, dates,
-	// places and lexicon words can match. Default 0.30.
+	// places and lexicon words can match. Default 0.25.
 	CrossLanguage float64
 	// Candidates is how many stories, found through the index, are scored
 	// in full. Default 32.
@@ -62,7 +62,7 @@ func (c Config) withDefaults() Config {
 		c.SameLanguage = 0.30
 	}
 	if c.CrossLanguage <= 0 {
-		c.CrossLanguage = 0.30
+		c.CrossLanguage = 0.25
 	}
 	if c.Candidates <= 0 {
 		c.Candidates = 32
@@ -346,11 +346,8 @@ func (g *Grouper) score(lang string, weights map[string]float64, s *Story) (floa
 		return featureWeights[f[0]] * float64(n) / float64(div) * g.idf(f)
 	}
 	var dot, na, ns float64
-	type contrib struct {
-		f string
-		v float64
-	}
-	var top []contrib
+	penalty := 1.0
+	var top []contribution
 	for f, w := range weights {
 		if !visible(f) {
 			continue
@@ -359,7 +356,7 @@ func (g *Grouper) score(lang string, weights map[string]float64, s *Story) (floa
 		if n := s.Features[f]; n > 0 {
 			v := w * mean(f, n)
 			dot += v
-			top = append(top, contrib{f, v})
+			top = append(top, contribution{f, v})
 		}
 	}
 	for f, n := range s.Features {
@@ -373,6 +370,10 @@ func (g *Grouper) score(lang string, weights map[string]float64, s *Story) (floa
 	}
 	sort.Slice(top, func(i, j int) bool { return top[i].v > top[j].v })
 	var why strings.Builder
+	if k, ok := conflict(weights, s); ok {
+		penalty *= conflictPenalty
+		why.WriteString("conflicting " + k + "; ")
+	}
 	for i, c := range top {
 		if i == 6 {
 			break
@@ -382,7 +383,46 @@ func (g *Grouper) score(lang string, weights map[string]float64, s *Story) (floa
 		}
 		why.WriteString(c.f)
 	}
-	return dot / math.Sqrt(na*ns), why.String()
+	return penalty * dot / math.Sqrt(na*ns), why.String()
+}
+
+// contribution is one shared feature's part of a score.
+type contribution struct {
+	f string
+	v float64
+}
+
+// conflictPenalty scales the score of a story whose years or match scores
+// all differ from the article's: the same topic in another season (a rate
+// decision of another year, another match of a tournament) shares nearly
+// every word, and these are what tell the events apart.
+const conflictPenalty = 0.5
+
+// conflict reports whether the article and the story both state years (or
+// match scores) and share none; a story's year or score counts when at
+// least a third of its articles state it.
+func conflict(weights map[string]float64, s *Story) (string, bool) {
+	for _, kind := range []string{"y:", "n:score:"} {
+		var mine, shared bool
+		for f := range weights {
+			if strings.HasPrefix(f, kind) {
+				mine = true
+				if s.Features[f] > 0 {
+					shared = true
+					break
+				}
+			}
+		}
+		if !mine || shared {
+			continue
+		}
+		for f, n := range s.Features {
+			if strings.HasPrefix(f, kind) && 3*n >= s.Articles {
+				return strings.TrimSuffix(kind, ":"), true
+			}
+		}
+	}
+	return "", false
 }
 
 func cloneMap[K comparable, V any](m map[K]V) map[K]V {

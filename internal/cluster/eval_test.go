@@ -76,7 +76,7 @@ func arrivalOrder(arts []labelled) []labelled {
 
 // groupAll runs the production Grouper over arts and returns, per article
 // ID, the story it was put in.
-func groupAll(t *testing.T, cfg Config, arts []labelled) map[string]int64 {
+func groupAll(t *testing.T, name string, cfg Config, arts []labelled) map[string]int64 {
 	t.Helper()
 	g, err := New(cfg)
 	if err != nil {
@@ -96,7 +96,7 @@ func groupAll(t *testing.T, cfg Config, arts []labelled) map[string]int64 {
 		as := g.Assign(Article{ID: int64(i + 1), Lang: l.Lang, Title: l.Title, Text: l.Text, Published: published})
 		got[l.ID] = as.StoryID
 		if os.Getenv("CLUSTER_EVAL_VERBOSE") != "" {
-			t.Logf("%s %-2s %-45.45s → %d %.3f %s", l.ID, l.Lang, l.Story, as.StoryID, as.Score, as.Why)
+			t.Logf("%s %s %-2s %-45.45s → %d %.3f %s", name, l.ID, l.Lang, l.Story, as.StoryID, as.Score, as.Why)
 		}
 	}
 	return got
@@ -276,7 +276,7 @@ func TestEvaluateStories(t *testing.T) {
 		arts []labelled
 	}{{"dev", dev}, {"A", halves["A"]}, {"B", halves["B"]}, {"seed", seed}}
 	for _, set := range sets {
-		got := groupAll(t, cfg, set.arts)
+		got := groupAll(t, set.name, cfg, set.arts)
 		rep := evaluate(t, set.name, set.arts, got)
 		floor := floors[set.name]
 		for _, c := range []struct {

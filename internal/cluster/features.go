@@ -36,8 +36,9 @@ type word struct {
 	// sentenceStart: the word opens the text or follows . ! ? : or a line
 	// break, where a capital says nothing about a name.
 	sentenceStart bool
-	// gapBefore is what stands between the previous word and this one.
-	gapBefore string
+	// gapBefore is what stands between the previous word and this one;
+	// gapAfter what follows up to the next word or the end of the text.
+	gapBefore, gapAfter string
 }
 
 func splitWords(text, lang string) []word {
@@ -62,7 +63,13 @@ func splitWords(text, lang string) []word {
 			sentenceStart: prevEnd == 0 || strings.ContainsAny(gap, ".!?:\n«\"“—|"),
 			gapBefore:     gap,
 		})
+		if n := len(words); n > 1 {
+			words[n-2].gapAfter = gap
+		}
 		prevEnd = t.End
+	}
+	if n := len(words); n > 0 {
+		words[n-1].gapAfter = text[prevEnd:]
 	}
 	return words
 }
@@ -78,7 +85,7 @@ var featureWeights = [256]float64{
 	kindStem:    1.0,
 	kindPrefix:  0.5,
 	kindEntity:  2.0,
-	kindConcept: 1.2,
+	kindConcept: 1.6,
 	kindNumber:  2.0,
 	kindYear:    0.7,
 	kindDate:    2.0,
@@ -119,7 +126,7 @@ func (g *Grouper) extract(title, text, lang string) map[string]int {
 }
 
 func addWordFeatures(w word, lang string, add func(string)) {
-	if w.stem == "" || isDigits(w.folded) || utf8.RuneCountInString(w.stem) < 2 {
+	if w.stem == "" || isDigits(w.folded) || utf8.RuneCountInString(w.stem) < 2 || stopwords[w.folded] {
 		return
 	}
 	add("s:" + lang + ":" + w.stem)

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -11,28 +12,29 @@ import (
 // value. "un"/"one"/"uno"/"واحد" are left out: they are also articles and
 // pronouns, and a lone 1 says little about an event.
 var numberWords = foldedTable(map[int][]string{
-	2:    {"deux", "dos", "two", "اثنان", "اثنين", "اثنتين"},
-	3:    {"trois", "tres", "three", "ثلاثة", "ثلاث"},
-	4:    {"quatre", "cuatro", "four", "أربعة", "أربع"},
-	5:    {"cinq", "cinco", "five", "خمسة", "خمس"},
-	6:    {"six", "seis", "ستة", "ست"},
-	7:    {"sept", "siete", "seven", "سبعة", "سبع"},
-	8:    {"huit", "ocho", "eight", "ثمانية", "ثماني"},
-	9:    {"neuf", "nueve", "nine", "تسعة", "تسع"},
-	10:   {"dix", "diez", "ten", "عشرة", "عشر"},
-	11:   {"onze", "once", "eleven"},
-	12:   {"douze", "doce", "twelve"},
-	13:   {"treize", "trece", "thirteen"},
-	14:   {"quatorze", "catorce", "fourteen"},
-	15:   {"quinze", "quince", "fifteen"},
-	16:   {"seize", "dieciseis", "sixteen"},
-	17:   {"dix-sept", "diecisiete", "seventeen"},
-	18:   {"dix-huit", "dieciocho", "eighteen"},
-	19:   {"dix-neuf", "diecinueve", "nineteen"},
-	20:   {"vingt", "veinte", "twenty", "عشرون", "عشرين"},
-	30:   {"trente", "treinta", "thirty", "ثلاثون", "ثلاثين"},
-	40:   {"quarante", "cuarenta", "forty", "أربعون", "أربعين"},
-	50:   {"cinquante", "cincuenta", "fifty", "خمسون", "خمسين"},
+	2:  {"deux", "dos", "two", "اثنان", "اثنين", "اثنتين"},
+	3:  {"trois", "tres", "three", "ثلاثة", "ثلاث"},
+	4:  {"quatre", "cuatro", "four", "أربعة", "أربع"},
+	5:  {"cinq", "cinco", "five", "خمسة", "خمس"},
+	6:  {"six", "seis", "ستة", "ست"},
+	7:  {"sept", "siete", "seven", "سبعة", "سبع"},
+	8:  {"huit", "ocho", "eight", "ثمانية", "ثماني"},
+	9:  {"neuf", "nueve", "nine", "تسعة", "تسع"},
+	10: {"dix", "diez", "ten", "عشرة", "عشر"},
+	11: {"onze", "once", "eleven"},
+	12: {"douze", "doce", "twelve"},
+	13: {"treize", "trece", "thirteen"},
+	14: {"quatorze", "catorce", "fourteen"},
+	15: {"quinze", "quince", "fifteen"},
+	16: {"seize", "dieciseis", "sixteen"},
+	17: {"dix-sept", "diecisiete", "seventeen"},
+	18: {"dix-huit", "dieciocho", "eighteen"},
+	19: {"dix-neuf", "diecinueve", "nineteen"},
+	// The Arabic tens are left out: stemmed, ثلاثين is ثلاث (three).
+	20:   {"vingt", "veinte", "twenty"},
+	30:   {"trente", "treinta", "thirty"},
+	40:   {"quarante", "cuarenta", "forty"},
+	50:   {"cinquante", "cincuenta", "fifty"},
 	100:  {"cent", "cien", "hundred", "مائة", "مئة"},
 	1000: {"mille", "thousand", "ألف"},
 })
@@ -77,7 +79,9 @@ var percentWords = foldedTable(map[int][]string{
 })
 
 // foldedTable folds each spelling as textproc.Analyze does with no language
-// and keys it by its terms joined with a space.
+// and keys it by its terms joined with a space. Two values folding to one
+// key is a mistake in the table (Arabic stemming can merge words), so it
+// panics: every test run builds these tables.
 func foldedTable(in map[int][]string) map[string]int {
 	out := map[string]int{}
 	for v, spellings := range in {
@@ -86,9 +90,14 @@ func foldedTable(in map[int][]string) map[string]int {
 			for _, t := range textproc.Analyze(s, "") {
 				terms = append(terms, t.Term)
 			}
-			if len(terms) > 0 {
-				out[strings.Join(terms, " ")] = v
+			if len(terms) == 0 {
+				continue
 			}
+			key := strings.Join(terms, " ")
+			if old, ok := out[key]; ok && old != v {
+				panic(fmt.Sprintf("cluster: %q folds to %q, which already stands for %d, not %d", s, key, old, v))
+			}
+			out[key] = v
 		}
 	}
 	return out
@@ -164,11 +173,27 @@ func finishNumeral(intPart, frac string, i, j int) (numeral, bool) {
 // numberFeatures adds the numbers, percentages, amounts, match scores,
 // years, dates and weekdays of words.
 func numberFeatures(words []word, add func(string)) {
+	// Dates first, so that their day is not also counted as a number.
+	isDay := make([]bool, len(words))
 	for i := 0; i < len(words); i++ {
+		// Folded and stemmed, بالمائة (percent) is ماي (May).
+		if _, n, ok := lookup(percentWords, words, i); ok {
+			i += n - 1
+			continue
+		}
 		if v, n, ok := lookup(months, words, i); ok {
-			if day := dayNear(words, i, n); day > 0 {
+			if day, at := dayNear(words, i, n); day > 0 {
 				add("d:" + twoDigits(v) + "-" + twoDigits(day))
+				isDay[at] = true
 			}
+			i += n - 1
+		}
+	}
+	for i := 0; i < len(words); i++ {
+		if isDay[i] {
+			continue
+		}
+		if _, n, ok := lookup(months, words, i); ok {
 			i += n - 1
 			continue
 		}
@@ -211,7 +236,8 @@ func numberFeatures(words []word, add func(string)) {
 				continue
 			}
 		}
-		if num.end < len(words) && strings.Contains(words[num.end].gapBefore, "%") {
+		if strings.HasPrefix(strings.TrimSpace(words[num.end-1].gapAfter), "%") ||
+			strings.HasPrefix(strings.TrimSpace(words[num.end-1].gapAfter), "٪") {
 			add("n:" + num.text + "%")
 			i = num.end - 1
 			continue
@@ -241,8 +267,9 @@ func isScoreGap(gap string) bool {
 }
 
 // dayNear returns the day of the month written next to the month name at
-// words[i:i+n]: "30 janvier", "30 de enero", "January 30", "30 يناير".
-func dayNear(words []word, i, n int) int {
+// words[i:i+n] ("30 janvier", "30 de enero", "January 30", "30 يناير") and
+// the index of its word, or 0, -1.
+func dayNear(words []word, i, n int) (int, int) {
 	isDay := func(j int) int {
 		if j < 0 || j >= len(words) {
 			return 0
@@ -253,14 +280,17 @@ func dayNear(words []word, i, n int) int {
 		return 0
 	}
 	if d := isDay(i - 1); d > 0 {
-		return d
+		return d, i - 1
 	}
 	if i >= 2 && (words[i-1].folded == "de" || words[i-1].folded == "of") {
 		if d := isDay(i - 2); d > 0 {
-			return d
+			return d, i - 2
 		}
 	}
-	return isDay(i + n)
+	if d := isDay(i + n); d > 0 {
+		return d, i + n
+	}
+	return 0, -1
 }
 
 func twoDigits(n int) string {

@@ -368,7 +368,12 @@ func (g *Grouper) score(lang string, weights map[string]float64, s *Story) (floa
 	if dot == 0 {
 		return 0, "nothing shared"
 	}
-	sort.Slice(top, func(i, j int) bool { return top[i].v > top[j].v })
+	sort.Slice(top, func(i, j int) bool {
+		if top[i].v != top[j].v {
+			return top[i].v > top[j].v
+		}
+		return top[i].f < top[j].f
+	})
 	var why strings.Builder
 	if k, ok := conflict(weights, s); ok {
 		penalty *= conflictPenalty
@@ -392,11 +397,12 @@ type contribution struct {
 	v float64
 }
 
-// conflictPenalty scales the score of a story whose years or match scores
+// conflictPenalty (chosen on half A with 0.5 and 0 as alternatives, which
+// scored alike there) scales the score of a story whose years or match scores
 // all differ from the article's: the same topic in another season (a rate
 // decision of another year, another match of a tournament) shares nearly
 // every word, and these are what tell the events apart.
-const conflictPenalty = 0.5
+const conflictPenalty = 0.25
 
 // conflict reports whether the article and the story both state years (or
 // match scores) and share none; a story's year or score counts when at

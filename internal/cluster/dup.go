@@ -85,7 +85,12 @@ func Resemble(a, b []uint64) Resemblance {
 // two reports of one story. Titles are left out by the caller: outlets
 // retitle wire copy.
 func SameText(a, b string) (bool, Resemblance) {
-	sa, sb := Shingles(a), Shingles(b)
+	return SameShingles(Shingles(a), Shingles(b))
+}
+
+// SameShingles is SameText over shingle sets already made by Shingles, so
+// that a store can keep each article's shingles.
+func SameShingles(sa, sb []uint64) (bool, Resemblance) {
 	r := Resemble(sa, sb)
 	same := r.Jaccard >= sameJaccard ||
 		r.Containment >= sameContainment && min(len(sa), len(sb)) >= minContained

@@ -44,11 +44,11 @@ type Config struct {
 	// places and lexicon words can match. Default 0.25.
 	CrossLanguage float64
 	// Candidates is how many stories, found through the index, are scored
-	// in full. Default 32.
+	// in full. Default 16.
 	Candidates int
 	// CommonPostings: a feature carried by more stories than this is not
 	// used to find candidates (it still counts in the score). It bounds the
-	// work per article however large the window. Default 2000.
+	// work per article however large the window. Default 500.
 	CommonPostings int
 	// Tagger finds regions; nil selects the embedded Moroccan gazetteer.
 	Tagger *tag.Tagger
@@ -65,10 +65,10 @@ func (c Config) withDefaults() Config {
 		c.CrossLanguage = 0.25
 	}
 	if c.Candidates <= 0 {
-		c.Candidates = 32
+		c.Candidates = 16
 	}
 	if c.CommonPostings <= 0 {
-		c.CommonPostings = 2000
+		c.CommonPostings = 500
 	}
 	return c
 }
@@ -106,6 +106,15 @@ type Story struct {
 	Langs       map[string]int // articles per language
 	// Features holds, per feature key, how many of its articles carry it.
 	Features map[string]int
+
+	// The squared norms of the story's mean vector, over its language-free
+	// features and over each language's stems, so that scoring reads only
+	// the article's features. idf moves with every article of the window;
+	// the norms are computed again when the story grows or when the
+	// window's article count has moved by more than 1/64 since normsAt.
+	freeNorm2 float64
+	stemNorm2 map[string]float64
+	normsAt   int
 }
 
 // Grouper assigns articles to stories. Its state is the stories of the
@@ -122,6 +131,9 @@ type Grouper struct {
 	df       map[string]int     // feature → articles of the window carrying it
 	articles int                // articles of the window
 	byURL    map[string]int64   // canonical URL → story
+	// scratch accumulates candidate weights; kept to spare an allocation
+	// of the size of the window's common features per article.
+	scratch map[int64]float64
 }
 
 // New returns a Grouper with no stories.
@@ -143,6 +155,7 @@ func New(cfg Config) (*Grouper, error) {
 		postings: map[string][]int64{},
 		df:       map[string]int{},
 		byURL:    map[string]int64{},
+		scratch:  map[int64]float64{},
 	}, nil
 }
 
@@ -175,10 +188,8 @@ func (g *Grouper) Stories() []Story {
 	defer g.mu.Unlock()
 	out := make([]Story, 0, len(g.stories))
 	for _, s := range g.stories {
-		c := *s
-		c.Langs = cloneMap(s.Langs)
-		c.Features = cloneMap(s.Features)
-		out = append(out, c)
+		out = append(out, Story{ID: s.ID, First: s.First, Last: s.Last, Articles: s.Articles,
+			Langs: cloneMap(s.Langs), Features: cloneMap(s.Features)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
@@ -249,6 +260,29 @@ func (g *Grouper) add(a Article, feats map[string]int, storyID int64) {
 	if a.CanonicalURL != "" {
 		g.byURL[a.CanonicalURL] = storyID
 	}
+	g.updateNorms(s)
+}
+
+func (g *Grouper) updateNorms(s *Story) {
+	s.normsAt = g.articles
+	s.freeNorm2 = 0
+	s.stemNorm2 = map[string]float64{}
+	for f, n := range s.Features {
+		if f[0] != kindStem {
+			m := g.mean(s, f, n, s.Articles)
+			s.freeNorm2 += m * m
+			continue
+		}
+		lang, _, _ := strings.Cut(f[2:], ":")
+		m := g.mean(s, f, n, s.Langs[lang])
+		s.stemNorm2[lang] += m * m
+	}
+}
+
+// mean is a feature's weight in a story's mean vector, carried by n of
+// the div articles it is averaged over.
+func (g *Grouper) mean(s *Story, f string, n, div int) float64 {
+	return featureWeights[f[0]] * float64(n) / float64(div) * g.idf(f)
 }
 
 func (g *Grouper) idf(f string) float64 {
@@ -268,34 +302,12 @@ func (g *Grouper) best(a Article, feats map[string]int) Assignment {
 		return Assignment{StoryID: id, Score: 1, Why: "same canonical URL"}
 	}
 	weights := make(map[string]float64, len(feats))
+	idfs := make(map[string]float64, len(feats))
 	for f, tf := range feats {
-		weights[f] = featureWeights[f[0]] * (1 + math.Log(float64(tf))) * g.idf(f)
+		idfs[f] = g.idf(f)
+		weights[f] = featureWeights[f[0]] * (1 + math.Log(float64(tf))) * idfs[f]
 	}
-	// Candidates: stories sharing the most weight through the index.
-	acc := map[int64]float64{}
-	for f, w := range weights {
-		ids := g.postings[f]
-		if len(ids) > g.cfg.CommonPostings || f[0] == kindWeekday || f[0] == kindYear {
-			continue
-		}
-		for _, id := range ids {
-			acc[id] += w
-		}
-	}
-	type cand struct {
-		id  int64
-		acc float64
-	}
-	cands := make([]cand, 0, len(acc))
-	for id, w := range acc {
-		cands = append(cands, cand{id, w})
-	}
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].acc != cands[j].acc {
-			return cands[i].acc > cands[j].acc
-		}
-		return cands[i].id < cands[j].id
-	})
+	cands := g.candidates(weights)
 	var best Assignment
 	var bestStory *Story
 	scored := 0
@@ -308,7 +320,7 @@ func (g *Grouper) best(a Article, feats map[string]int) Assignment {
 			continue
 		}
 		scored++
-		score, why := g.score(a.Lang, weights, s)
+		score, why := g.score(a.Lang, weights, idfs, s)
 		if score > best.Score {
 			best = Assignment{StoryID: s.ID, Score: score, Why: why}
 			bestStory = s
@@ -328,41 +340,106 @@ func (g *Grouper) best(a Article, feats map[string]int) Assignment {
 	return best
 }
 
+// candidate is a story found through the index, with the weight of the
+// features through which it was found.
+type candidate struct {
+	id  int64
+	acc float64
+}
+
+// candidates returns the stories sharing the most weight with the article
+// through its candidateFeatures heaviest features, best first, at most
+// 2×Candidates (some may fall outside the window). Features carried by
+// more than CommonPostings stories are passed over: they would visit much
+// of the window and single out nothing.
+func (g *Grouper) candidates(weights map[string]float64) []candidate {
+	type fw struct {
+		f string
+		w float64
+	}
+	feats := make([]fw, 0, len(weights))
+	for f, w := range weights {
+		if n := len(g.postings[f]); n == 0 || n > g.cfg.CommonPostings || f[0] == kindWeekday || f[0] == kindYear {
+			continue
+		}
+		feats = append(feats, fw{f, w})
+	}
+	sort.Slice(feats, func(i, j int) bool {
+		if feats[i].w != feats[j].w {
+			return feats[i].w > feats[j].w
+		}
+		return feats[i].f < feats[j].f
+	})
+	acc := g.scratch
+	clear(acc)
+	for i, x := range feats {
+		if i == candidateFeatures {
+			break
+		}
+		for _, id := range g.postings[x.f] {
+			acc[id] += x.w
+		}
+	}
+	// Keep the best 2×Candidates, in order, by insertion: most stories
+	// fall below the last kept and cost one comparison.
+	keep := 2 * g.cfg.Candidates
+	top := make([]candidate, 0, keep+1)
+	for id, w := range acc {
+		c := candidate{id, w}
+		if len(top) == keep && !better(c, top[keep-1]) {
+			continue
+		}
+		i := sort.Search(len(top), func(i int) bool { return better(c, top[i]) })
+		top = slices.Insert(top, i, c)
+		if len(top) > keep {
+			top = top[:keep]
+		}
+	}
+	return top
+}
+
+// candidateFeatures is how many of an article's heaviest features find
+// its candidate stories.
+const candidateFeatures = 24
+
+func better(a, b candidate) bool {
+	if a.acc != b.acc {
+		return a.acc > b.acc
+	}
+	return a.id < b.id
+}
+
 // score is the cosine between the article's vector and the story's mean
 // vector, over the features they can share: stems of the article's
 // language only when the story has articles in it (averaged over those
 // articles), every language-free feature (averaged over all articles).
-func (g *Grouper) score(lang string, weights map[string]float64, s *Story) (float64, string) {
+func (g *Grouper) score(lang string, weights, idfs map[string]float64, s *Story) (float64, string) {
 	sameLang := s.Langs[lang]
 	stemPrefix := "s:" + lang + ":"
-	visible := func(f string) bool {
-		return f[0] != kindStem || sameLang > 0 && strings.HasPrefix(f, stemPrefix)
+	var dot, na float64
+	if d := g.articles - s.normsAt; d*64 > g.articles || -d*64 > g.articles {
+		g.updateNorms(s)
 	}
-	mean := func(f string, n int) float64 {
-		div := s.Articles
-		if f[0] == kindStem {
-			div = sameLang
-		}
-		return featureWeights[f[0]] * float64(n) / float64(div) * g.idf(f)
+	ns := s.freeNorm2
+	if sameLang > 0 {
+		ns += s.stemNorm2[lang]
 	}
-	var dot, na, ns float64
 	penalty := 1.0
 	var top []contribution
 	for f, w := range weights {
-		if !visible(f) {
+		stem := f[0] == kindStem
+		if stem && (sameLang == 0 || !strings.HasPrefix(f, stemPrefix)) {
 			continue
 		}
 		na += w * w
 		if n := s.Features[f]; n > 0 {
-			v := w * mean(f, n)
+			div := s.Articles
+			if stem {
+				div = sameLang
+			}
+			v := w * featureWeights[f[0]] * float64(n) / float64(div) * idfs[f]
 			dot += v
 			top = append(top, contribution{f, v})
-		}
-	}
-	for f, n := range s.Features {
-		if visible(f) {
-			m := mean(f, n)
-			ns += m * m
 		}
 	}
 	if dot == 0 {

@@ -162,6 +162,7 @@ func New(cfg Config) (*Grouper, error) {
 // Assign puts a into the best matching story of the window, or starts a
 // new one, and records it there.
 func (g *Grouper) Assign(a Article) Assignment {
+	a.Lang = normLang(a.Lang)
 	feats := g.extract(a.Title, a.Text, a.Lang)
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -176,6 +177,7 @@ func (g *Grouper) Assign(a Article) Assignment {
 // Add records a in the story storyID without scoring it: for rebuilding a
 // Grouper from stored articles and their stories, oldest first.
 func (g *Grouper) Add(a Article, storyID int64) {
+	a.Lang = normLang(a.Lang)
 	feats := g.extract(a.Title, a.Text, a.Lang)
 	g.mu.Lock()
 	defer g.mu.Unlock()

@@ -95,6 +95,7 @@ var featureWeights = [256]float64{
 
 // extract returns the features of an article and how often each occurs.
 func (g *Grouper) extract(title, text, lang string) map[string]int {
+	lang = normLang(lang)
 	feats := map[string]int{}
 	add := func(k string) { feats[k]++ }
 	// The title counts twice: it states the event.
@@ -184,4 +185,21 @@ func atoiSmall(s string) int {
 	}
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// normLang reduces a language tag to its primary subtag in lower case
+// ("fr-MA" → "fr"), or "und" when it is not one: it becomes part of
+// feature keys and story signatures.
+func normLang(tag string) string {
+	primary, _, _ := strings.Cut(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-"), "-")
+	primary = strings.ToLower(primary)
+	if len(primary) < 2 || len(primary) > 8 {
+		return "und"
+	}
+	for i := 0; i < len(primary); i++ {
+		if primary[i] < 'a' || primary[i] > 'z' {
+			return "und"
+		}
+	}
+	return primary
 }

@@ -118,3 +118,15 @@ func TestRegionFeatures(t *testing.T) {
 		t.Errorf("the gazetteer's region should be a feature in both scripts: fr %q, ar %q", keysOf(fr, "r:"), keysOf(ar, "r:"))
 	}
 }
+
+func TestStopwordsAreNotFeatures(t *testing.T) {
+	g := newTestGrouper(t, Config{})
+	for lang, text := range map[string]string{
+		"fr": "le la les de du des et en au", "es": "el los las de del y en por",
+		"en": "the of and in on at to for", "ar": "في من على إلى عن مع",
+	} {
+		if got := keysOf(g.extract("", text, lang), "s:", "p:"); len(got) > 0 {
+			t.Errorf("%s function words became features: %q", lang, got)
+		}
+	}
+}

@@ -26,11 +26,16 @@ const articlesChannel = "revue_articles"
 // (source_id, guid) or canonical_url is taken: ON CONFLICT without a target
 // covers both. The ID is drawn beforehand so story_id starts as the
 // article's own ID.
-const insertArticle = `INSERT INTO articles (id, story_id, source_id, guid, url, canonical_url,
-		title, summary, content_html, text, byline, lang, section, published_at, date_estimated, fetched_at, search, search_terms)
-	VALUES ($1, $1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::tsvector, $17)
-	ON CONFLICT DO NOTHING
-	RETURNING id`
+const insertArticle = `WITH inserted AS (
+		INSERT INTO articles (id, story_id, source_id, guid, url, canonical_url,
+			title, summary, content_html, text, byline, lang, section, published_at, date_estimated, fetched_at, search_terms)
+		VALUES ($1, $1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17)
+		ON CONFLICT DO NOTHING
+		RETURNING id
+	), indexed AS (
+		INSERT INTO article_search (article_id, search) SELECT id, $16::tsvector FROM inserted
+	)
+	SELECT id FROM inserted`
 
 // SaveArticles stores the new articles of one source and credits the items
 // already stored under another article, in one transaction.
@@ -276,7 +281,8 @@ func insertArticles(ctx context.Context, tx pgx.Tx, sourceID int64, fresh []revu
 	batch := &pgx.Batch{}
 	for _, i := range order {
 		a := fresh[i]
-		vector, terms := searchColumns(search.Index(a.Title, search.BodyText(a), a.Lang))
+		vector, terms := searchColumns(search.Index(a.Title, search.BodyText(a), a.Lang),
+			search.Facets{Lang: a.Lang, SourceID: sourceID, Section: a.Section, Regions: uniqueRegions(a.Regions)})
 		batch.Queue(insertArticle, ids[i], sourceID, a.GUID, a.URL, a.CanonicalURL, a.Title, a.Summary,
 			a.ContentHTML, a.Text, a.Byline, a.Lang, a.Section, micro(a.PublishedAt), a.DateEstimated, now,
 			vector, terms)

@@ -111,14 +111,16 @@ func recordPage(ctx context.Context, tx pgx.Tx, o revue.PageOutcome) error {
 			}
 		}
 	}
-	if o.Text != "" || o.Lang != "" {
-		if err := reindexArticle(ctx, tx, o.ArticleID); err != nil {
-			return err
-		}
-	}
 	for _, region := range o.Regions {
 		if _, err := tx.Exec(ctx, `INSERT INTO article_regions (article_id, region, published_at)
 			SELECT id, $2, published_at FROM articles WHERE id = $1 ON CONFLICT DO NOTHING`, o.ArticleID, region); err != nil {
+			return err
+		}
+	}
+	// The regions are facets of the index (search.Facets), as the language
+	// is.
+	if o.Text != "" || o.Lang != "" || len(o.Regions) > 0 {
+		if err := reindexArticle(ctx, tx, o.ArticleID); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"revue/internal/search"
 	"revue/internal/store/storetest"
 )
 
@@ -54,7 +55,8 @@ func fillSearch(b *testing.B, s *Store, corpus *storetest.SearchCorpus, n int) {
 	}
 	exec(b, s, `CREATE UNLOGGED TABLE search_staging (id bigint, source_id bigint, guid text, url text, title text, summary text,
 		lang text, section text, published_at timestamptz, search text, search_terms text)`)
-	exec(b, s, `DROP INDEX articles_search`)
+	exec(b, s, `DROP INDEX article_search_words`)
+	exec(b, s, `DROP INDEX article_search_ids`)
 	var rows [][]any
 	flush := func() {
 		if _, err := s.pool.CopyFrom(ctx, pgx.Identifier{"search_staging"}, []string{"id", "source_id", "guid", "url", "title",
@@ -66,18 +68,21 @@ func fillSearch(b *testing.B, s *Store, corpus *storetest.SearchCorpus, n int) {
 	for row := range corpus.Articles(n) {
 		a := row.Article
 		rows = append(rows, []any{a.ID, a.SourceID, a.GUID, a.URL, a.Title, a.Summary, a.Lang, a.Section, a.PublishedAt,
-			tsvectorLiteral(row.Doc), termsText(row.Doc)})
+			tsvectorLiteral(row.Doc, search.Facets{Lang: a.Lang, SourceID: a.SourceID, Section: a.Section, Regions: a.Regions}), termsText(row.Doc)})
 		if len(rows) == 50_000 {
 			flush()
 		}
 	}
 	flush()
-	exec(b, s, `INSERT INTO articles (id, story_id, source_id, guid, url, title, summary, lang, section, published_at, fetched_at, search, search_terms)
-		SELECT id, id, source_id, guid, url, title, summary, lang, section, published_at, published_at, search::tsvector, search_terms
+	exec(b, s, `INSERT INTO articles (id, story_id, source_id, guid, url, title, summary, lang, section, published_at, fetched_at, search_terms)
+		SELECT id, id, source_id, guid, url, title, summary, lang, section, published_at, published_at, search_terms
 		FROM search_staging ORDER BY id`)
+	exec(b, s, `INSERT INTO article_search (article_id, search) SELECT id, search::tsvector FROM search_staging ORDER BY id`)
 	exec(b, s, `DROP TABLE search_staging`)
 	exec(b, s, `SET maintenance_work_mem = '512MB'`)
-	exec(b, s, `CREATE INDEX articles_search ON articles USING gin (search)`)
+	exec(b, s, `CREATE INDEX article_search_words ON article_search USING gin (search)`)
+	exec(b, s, `CREATE INDEX article_search_ids ON article_search USING brin (article_id)`)
 	exec(b, s, "SELECT setval(pg_get_serial_sequence('articles', 'id'), (SELECT max(id) FROM articles))")
 	exec(b, s, `VACUUM ANALYZE articles`)
+	exec(b, s, `VACUUM ANALYZE article_search`)
 }

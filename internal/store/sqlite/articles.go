@@ -156,7 +156,7 @@ func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStatements, error) {
 			VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING
 			RETURNING id`},
-		{&st.insertSearch, `INSERT INTO article_search (rowid, title, body) VALUES (?, ?, ?)`},
+		{&st.insertSearch, `INSERT INTO article_search (rowid, title, body, facets) VALUES (?, ?, ?, ?)`},
 		{&st.insertTerms, `INSERT INTO article_terms (article_id, title, body) VALUES (?, ?, ?)`},
 		{&st.insertPage, `INSERT INTO article_pages (article_id, state, next_at, published_at) VALUES (?, 'pending', ?, ?)`},
 		{&st.setStory, `UPDATE articles SET story_id = id WHERE id = ?`},
@@ -222,14 +222,6 @@ func (st *saveStatements) saveOne(ctx context.Context, sourceID int64, sourceNam
 	if _, err := st.setStory.ExecContext(ctx, id); err != nil {
 		return err
 	}
-	doc := search.Index(a.Title, search.BodyText(a), a.Lang)
-	titleTerms, bodyTerms := strings.Join(doc.Title, " "), strings.Join(doc.Body, " ")
-	if _, err := st.insertSearch.ExecContext(ctx, id, titleTerms, bodyTerms); err != nil {
-		return fmt.Errorf("indexing for search: %w", err)
-	}
-	if _, err := st.insertTerms.ExecContext(ctx, id, titleTerms, bodyTerms); err != nil {
-		return fmt.Errorf("indexing for search: %w", err)
-	}
 	st.known[a.GUID] = true
 	if a.CanonicalURL != "" {
 		st.holders[a.CanonicalURL] = revue.ArticleHolder{ID: id, SourceID: sourceID, GUID: a.GUID, Title: a.Title}
@@ -259,6 +251,16 @@ func (st *saveStatements) saveOne(ctx context.Context, sourceID int64, sourceNam
 		}
 	}
 	a.Regions = regions
+
+	doc := search.Index(a.Title, search.BodyText(a), a.Lang)
+	titleTerms, bodyTerms := strings.Join(doc.Title, " "), strings.Join(doc.Body, " ")
+	facets := search.Facets{Lang: a.Lang, SourceID: sourceID, Section: a.Section, Regions: regions}
+	if _, err := st.insertSearch.ExecContext(ctx, id, titleTerms, bodyTerms, strings.Join(facets.Terms(), " ")); err != nil {
+		return fmt.Errorf("indexing for search: %w", err)
+	}
+	if _, err := st.insertTerms.ExecContext(ctx, id, titleTerms, bodyTerms); err != nil {
+		return fmt.Errorf("indexing for search: %w", err)
+	}
 
 	images, err := st.linkImages(ctx, id, a.Images, 0)
 	if err != nil {

@@ -12,18 +12,20 @@ import (
 	"revue/internal/search"
 )
 
-// searchMigration is the migration that creates article_search; the
-// articles already stored are indexed in its transaction.
-const searchMigration = 6
+// searchMigration is the latest migration that (re)creates article_search;
+// the articles already stored are indexed in its transaction.
+const searchMigration = 8
 
-// indexArticle (re)writes the search terms of article id.
-func indexArticle(ctx context.Context, tx *sql.Tx, id int64, title, body, lang string) error {
-	doc := search.Index(title, body, lang)
+// indexArticle (re)writes the search terms of article id: the words of
+// its title and body, and its facets.
+func indexArticle(ctx context.Context, tx *sql.Tx, id int64, title, body string, facets search.Facets) error {
+	doc := search.Index(title, body, facets.Lang)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM article_search WHERE rowid = ?`, id); err != nil {
 		return fmt.Errorf("indexing article %d for search: %w", id, err)
 	}
 	titleTerms, bodyTerms := strings.Join(doc.Title, " "), strings.Join(doc.Body, " ")
-	if _, err := tx.ExecContext(ctx, `INSERT INTO article_search (rowid, title, body) VALUES (?, ?, ?)`, id, titleTerms, bodyTerms); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO article_search (rowid, title, body, facets) VALUES (?, ?, ?, ?)`,
+		id, titleTerms, bodyTerms, strings.Join(facets.Terms(), " ")); err != nil {
 		return fmt.Errorf("indexing article %d for search: %w", id, err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO article_terms (article_id, title, body) VALUES (?1, ?2, ?3)
@@ -34,49 +36,65 @@ func indexArticle(ctx context.Context, tx *sql.Tx, id int64, title, body, lang s
 }
 
 // reindexArticle rewrites the search terms of article id from what is
-// stored, after a write that changed its text or language.
+// stored, after a write that changed its text, language or regions.
 func reindexArticle(ctx context.Context, tx *sql.Tx, id int64) error {
-	var title, text, summary, lang string
-	err := tx.QueryRowContext(ctx, `SELECT title, text, summary, lang FROM articles WHERE id = ?`, id).
-		Scan(&title, &text, &summary, &lang)
+	var title, text, summary string
+	var facets search.Facets
+	err := tx.QueryRowContext(ctx, `SELECT title, text, summary, lang, source_id, section FROM articles WHERE id = ?`, id).
+		Scan(&title, &text, &summary, &facets.Lang, &facets.SourceID, &facets.Section)
 	if err != nil {
 		return fmt.Errorf("reading article %d to index it: %w", id, err)
 	}
-	return indexArticle(ctx, tx, id, title, search.BodyText(revue.Article{Text: text, Summary: summary}), lang)
+	rows, err := tx.QueryContext(ctx, `SELECT region FROM article_regions WHERE article_id = ? ORDER BY region`, id)
+	if err != nil {
+		return fmt.Errorf("reading article %d to index it: %w", id, err)
+	}
+	for rows.Next() {
+		var region string
+		if err := rows.Scan(&region); err != nil {
+			rows.Close()
+			return fmt.Errorf("reading article %d to index it: %w", id, err)
+		}
+		facets.Regions = append(facets.Regions, region)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("reading article %d to index it: %w", id, err)
+	}
+	return indexArticle(ctx, tx, id, title, search.BodyText(revue.Article{Text: text, Summary: summary}), facets)
 }
 
 // indexAllArticles indexes every stored article, for the migration that
-// creates the index. The rows are read first: SQLite's one connection
+// creates the index. The IDs are read first: SQLite's one connection
 // cannot write while a query on it is still open.
 func indexAllArticles(ctx context.Context, tx *sql.Tx) error {
 	const batch = 1000
 	var after int64
 	for {
-		rows, err := tx.QueryContext(ctx, `SELECT id, title, text, summary, lang FROM articles WHERE id > ? ORDER BY id LIMIT ?`, after, batch)
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT ?`, after, batch)
 		if err != nil {
 			return fmt.Errorf("reading articles to index them: %w", err)
 		}
-		var page []revue.Article
+		var ids []int64
 		for rows.Next() {
-			var a revue.Article
-			if err := rows.Scan(&a.ID, &a.Title, &a.Text, &a.Summary, &a.Lang); err != nil {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
 				rows.Close()
 				return fmt.Errorf("reading articles to index them: %w", err)
 			}
-			page = append(page, a)
+			ids = append(ids, id)
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return fmt.Errorf("reading articles to index them: %w", err)
 		}
-		for _, a := range page {
-			if err := indexArticle(ctx, tx, a.ID, a.Title, search.BodyText(a), a.Lang); err != nil {
+		for _, id := range ids {
+			if err := reindexArticle(ctx, tx, id); err != nil {
 				return err
 			}
 		}
-		if len(page) < batch {
+		if len(ids) < batch {
 			return nil
 		}
-		after = page[len(page)-1].ID
+		after = ids[len(ids)-1]
 	}
 }
 
@@ -111,9 +129,10 @@ func ftsPart(p search.Part) string {
 	return "(" + strings.Join(words, " AND ") + ")"
 }
 
-// ftsMatch renders a search plan as an FTS5 MATCH expression; the plan
-// must not be empty.
-func ftsMatch(plan search.Plan) string {
+// ftsMatch renders a search plan and the facet terms the articles must
+// hold (search.QueryFacets) as an FTS5 MATCH expression; the plan must not
+// be empty.
+func ftsMatch(plan search.Plan, facets []string) string {
 	required := make([]string, 0, len(plan.Require))
 	for _, p := range plan.Require {
 		required = append(required, ftsPart(p))
@@ -122,34 +141,26 @@ func ftsMatch(plan search.Plan) string {
 	for _, p := range plan.Exclude {
 		expr += " NOT " + ftsPart(p)
 	}
+	// The words are looked for in the title and body only: a word is never
+	// matched against the facets.
+	expr = "{title body} : (" + expr + ")"
+	for _, f := range facets {
+		expr += " AND facets : " + ftsQuote(f)
+	}
 	return expr
 }
 
 // candidatesSQL selects the newest SearchCandidates matches passing the
 // filters, with their terms: FTS5 walks its index backwards by rowid and
 // stops there, so a common word or a phrase of common words costs about
-// what a rare word does. No bm25(): it counts the articles holding each
-// term or phrase over the whole index on every query.
+// what a rare word does. The filters but the dates are facet terms in the
+// match itself, so a filter that few articles pass does not make the walk
+// read many matches of the words to find enough that pass it. No bm25():
+// it counts the articles holding each term or phrase over the whole index
+// on every query.
 func candidatesSQL(q revue.SearchQuery, plan search.Plan) (string, []any) {
-	var joins, where []string
-	args := []any{}
-	if q.Region != "" {
-		joins = append(joins, "JOIN article_regions r ON r.article_id = a.id AND r.region = ?")
-		args = append(args, q.Region)
-	}
-	args = append(args, ftsMatch(plan))
-	if q.Lang != "" {
-		where = append(where, "a.lang = ?")
-		args = append(args, q.Lang)
-	}
-	if q.SourceID != 0 {
-		where = append(where, "a.source_id = ?")
-		args = append(args, q.SourceID)
-	}
-	if q.Section != "" {
-		where = append(where, "a.section = ?")
-		args = append(args, q.Section)
-	}
+	var where []string
+	args := []any{ftsMatch(plan, search.QueryFacets(q))}
 	if !q.From.IsZero() {
 		where = append(where, "a.published_at >= ?")
 		args = append(args, micros(q.From))
@@ -163,7 +174,7 @@ func candidatesSQL(q revue.SearchQuery, plan search.Plan) (string, []any) {
 		filters = " AND " + strings.Join(where, " AND ")
 	}
 	return `SELECT a.id, a.published_at, t.title, t.body
-		FROM article_search JOIN articles a ON a.id = article_search.rowid ` + strings.Join(joins, " ") + `
+		FROM article_search JOIN articles a ON a.id = article_search.rowid
 		JOIN article_terms t ON t.article_id = a.id
 		WHERE article_search MATCH ?` + filters + `
 		ORDER BY article_search.rowid DESC LIMIT ` + fmt.Sprint(revue.SearchCandidates), args

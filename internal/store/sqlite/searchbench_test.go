@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"revue/internal/search"
 	"revue/internal/store/storetest"
 )
 
@@ -91,7 +92,7 @@ func fillSearch(ctx context.Context, path string, corpus *storetest.SearchCorpus
 		if err != nil {
 			return err
 		}
-		addTerms, err := tx.PrepareContext(ctx, `INSERT INTO article_search (rowid, title, body) VALUES (?, ?, ?)`)
+		addTerms, err := tx.PrepareContext(ctx, `INSERT INTO article_search (rowid, title, body, facets) VALUES (?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -116,7 +117,8 @@ func fillSearch(ctx context.Context, path string, corpus *storetest.SearchCorpus
 				return err
 			}
 			title, body := strings.Join(row.Doc.Title, " "), strings.Join(row.Doc.Body, " ")
-			if _, err := addTerms.ExecContext(ctx, a.ID, title, body); err != nil {
+			facets := search.Facets{Lang: a.Lang, SourceID: a.SourceID, Section: a.Section, Regions: a.Regions}
+			if _, err := addTerms.ExecContext(ctx, a.ID, title, body, strings.Join(facets.Terms(), " ")); err != nil {
 				return err
 			}
 			if _, err := addRankTerms.ExecContext(ctx, a.ID, title, body); err != nil {

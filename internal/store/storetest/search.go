@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"revue"
+	"revue/internal/search"
 	"revue/internal/textproc"
 )
 
@@ -15,6 +16,7 @@ var searchTests = []storeTest{
 	{"Ordering", testSearchOrdering},
 	{"Pagination", testSearchPagination},
 	{"Reindex", testSearchReindex},
+	{"FiltersFollowPages", testSearchFiltersFollowPages},
 }
 
 // searchArticle is an article with the given text in lang, as a feed gives
@@ -248,5 +250,62 @@ func testSearchReindex(t *testing.T, st revue.Store) {
 	}
 	if got := searchTitles(t, st, revue.SearchQuery{}, "titre", ""); len(got) != 0 {
 		t.Errorf("after RemoveSource, search found %q", got)
+	}
+}
+
+// testSearchFiltersFollowPages checks that the language and the regions a
+// page's reading gives an article are what the search filters see, as
+// they are in the listings.
+func testSearchFiltersFollowPages(t *testing.T, st revue.Store) {
+	ctx := t.Context()
+	src := mustAddSource(t, st, "Pages filtrées", t0)
+	a := searchArticle("page", "fr", "Sécheresse", "Le résumé du flux.", t0)
+	a.Page, a.Regions = revue.PagePending, []string{"souss-massa"}
+	saved := mustSave(t, st, src.ID, []revue.Article{a}, t0)
+	if _, err := st.ClaimPages(ctx, "w1", t0, time.Minute, 10); err != nil {
+		t.Fatalf("ClaimPages: %v", err)
+	}
+	if err := st.RecordPage(ctx, revue.PageOutcome{ArticleID: saved[0].ID, Worker: "w1", At: t0,
+		Lang: "ar", Regions: []string{"draa-tafilalet"}}); err != nil {
+		t.Fatalf("RecordPage: %v", err)
+	}
+	for _, tc := range []struct {
+		name string
+		q    revue.SearchQuery
+		want int
+	}{
+		{"the page's language", revue.SearchQuery{Lang: "ar"}, 1},
+		{"not the feed's language", revue.SearchQuery{Lang: "fr"}, 0},
+		{"the page's region", revue.SearchQuery{Region: "draa-tafilalet"}, 1},
+		{"the feed's region", revue.SearchQuery{Region: "souss-massa"}, 1},
+		{"another region", revue.SearchQuery{Region: "fes-meknes"}, 0},
+		{"source", revue.SearchQuery{SourceID: src.ID, Lang: "ar", Region: "draa-tafilalet"}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := searchTitles(t, st, tc.q, "sécheresse", ""); len(got) != tc.want {
+				t.Errorf("after RecordPage, search with %+v found %q, want %d article(s)", tc.q, got, tc.want)
+			}
+		})
+	}
+	// The filters' terms are no words: a query typing one finds nothing.
+	for _, term := range search.QueryFacets(revue.SearchQuery{Lang: "ar", SourceID: src.ID, Region: "draa-tafilalet"}) {
+		if got := searchTitles(t, st, revue.SearchQuery{}, term, ""); len(got) != 0 {
+			t.Errorf("search for the facet term %q found %q, want nothing", term, got)
+		}
+	}
+	// A page giving regions only (no text, no language) still moves them
+	// into the index.
+	b := searchArticle("regions", "fr", "Inondations", "Des pluies.", t0)
+	b.Page = revue.PagePending
+	saved = mustSave(t, st, src.ID, []revue.Article{b}, t0)
+	if _, err := st.ClaimPages(ctx, "w1", t0, time.Minute, 10); err != nil {
+		t.Fatalf("ClaimPages: %v", err)
+	}
+	if err := st.RecordPage(ctx, revue.PageOutcome{ArticleID: saved[0].ID, Worker: "w1", At: t0,
+		Regions: []string{"oriental"}}); err != nil {
+		t.Fatalf("RecordPage: %v", err)
+	}
+	if got := searchTitles(t, st, revue.SearchQuery{Region: "oriental"}, "inondations", "fr"); len(got) != 1 {
+		t.Errorf("after RecordPage with a region only, search in that region found %q, want the article", got)
 	}
 }

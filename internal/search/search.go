@@ -5,6 +5,7 @@
 package search
 
 import (
+	"context"
 	"unicode/utf8"
 
 	"revue"
@@ -217,6 +218,56 @@ func Complete[H any](hits, more []H, limit int, id func(H) int64) []H {
 		if !seen[id(h)] {
 			hits = append(hits, h)
 		}
+	}
+	return hits
+}
+
+// Run is a search as both stores run it: q's plan through runPlan and,
+// on a first page all the words fill too little, the results of its
+// Relaxed plan after them. Later pages hold only articles with all the
+// words.
+func Run(ctx context.Context, q revue.SearchQuery, limit int, runPlan func(context.Context, Plan) (revue.SearchPage, error)) (revue.SearchPage, error) {
+	plan := PlanQuery(q.Query)
+	if plan.Empty() || q.Offset >= revue.SearchCandidates {
+		return revue.SearchPage{}, nil
+	}
+	page, err := runPlan(ctx, plan)
+	if err != nil {
+		return revue.SearchPage{}, err
+	}
+	if relaxed, ok := plan.Relaxed(); ok && q.Offset == 0 && len(page.Hits) < limit {
+		more, err := runPlan(ctx, relaxed)
+		if err != nil {
+			return revue.SearchPage{}, err
+		}
+		page.Hits = Complete(page.Hits, more.Hits, limit, func(h revue.SearchHit) int64 { return h.Article.ID })
+	}
+	return page, nil
+}
+
+// PageOf cuts the ranked candidates to the page [offset, offset+limit)
+// and tells whether another page follows.
+func PageOf(ranked []Scored, offset, limit int) (page []Scored, more bool) {
+	if offset >= len(ranked) {
+		return nil, false
+	}
+	ranked = ranked[offset:]
+	if len(ranked) > limit {
+		return ranked[:limit], true
+	}
+	return ranked, false
+}
+
+// Hits pairs a page's articles, read in any order, with their scores, in
+// the page's ranked order.
+func Hits(ranked []Scored, articles []revue.Article) []revue.SearchHit {
+	byID := make(map[int64]revue.Article, len(articles))
+	for _, a := range articles {
+		byID[a.ID] = a
+	}
+	hits := make([]revue.SearchHit, 0, len(ranked))
+	for _, r := range ranked {
+		hits = append(hits, revue.SearchHit{Article: byID[r.ID], Score: r.Score})
 	}
 	return hits
 }

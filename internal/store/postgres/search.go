@@ -264,12 +264,9 @@ func (s *Store) searchPlan(ctx context.Context, q revue.SearchQuery, plan search
 			return err
 		}
 		ranked := search.Rank(plan, found, q.Now)
-		if q.Offset >= len(ranked) {
+		ranked, page.HasMore = search.PageOf(ranked, q.Offset, limit)
+		if len(ranked) == 0 {
 			return nil
-		}
-		ranked = ranked[q.Offset:]
-		if len(ranked) > limit {
-			ranked, page.HasMore = ranked[:limit], true
 		}
 		ids := make([]int64, len(ranked))
 		for i, r := range ranked {
@@ -284,13 +281,7 @@ func (s *Store) searchPlan(ctx context.Context, q revue.SearchQuery, plan search
 		if err != nil {
 			return err
 		}
-		byID := make(map[int64]revue.Article, len(articles))
-		for _, a := range articles {
-			byID[a.ID] = a
-		}
-		for _, r := range ranked {
-			page.Hits = append(page.Hits, revue.SearchHit{Article: byID[r.ID], Score: r.Score})
-		}
+		page.Hits = search.Hits(ranked, articles)
 		return nil
 	})
 	if err != nil {
@@ -299,26 +290,12 @@ func (s *Store) searchPlan(ctx context.Context, q revue.SearchQuery, plan search
 	return page, nil
 }
 
-// SearchArticles runs q over the search index. A first page that all the
+// SearchArticles runs q over the search index (search.Run). A first page that all the
 // words fill too little is completed with articles matching some of them
 // (search.Plan.Relaxed), ranked after; later pages hold only articles
 // with all the words.
 func (s *Store) SearchArticles(ctx context.Context, q revue.SearchQuery) (revue.SearchPage, error) {
-	plan := search.PlanQuery(q.Query)
-	if plan.Empty() || q.Offset >= revue.SearchCandidates {
-		return revue.SearchPage{}, nil
-	}
-	page, err := s.searchPlan(ctx, q, plan)
-	if err != nil {
-		return revue.SearchPage{}, err
-	}
-	limit := clamp(q.Limit)
-	if relaxed, ok := plan.Relaxed(); ok && q.Offset == 0 && len(page.Hits) < limit {
-		more, err := s.searchPlan(ctx, q, relaxed)
-		if err != nil {
-			return revue.SearchPage{}, err
-		}
-		page.Hits = search.Complete(page.Hits, more.Hits, limit, func(h revue.SearchHit) int64 { return h.Article.ID })
-	}
-	return page, nil
+	return search.Run(ctx, q, clamp(q.Limit), func(ctx context.Context, plan search.Plan) (revue.SearchPage, error) {
+		return s.searchPlan(ctx, q, plan)
+	})
 }

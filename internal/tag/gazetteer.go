@@ -1,7 +1,6 @@
 package tag
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -77,43 +76,31 @@ func (g *Gazetteer) Slugs() []string { return slices.Clone(g.slugs) }
 func ParseGazetteer(r io.Reader, source string) (*Gazetteer, error) {
 	g := &Gazetteer{byFirst: map[string][]*name{}}
 	regionIndex := map[string]int{}
-	type pending struct {
-		line   int
-		fields []string
+	lines, err := readTable(r, "gazetteer", source)
+	if err != nil {
+		return nil, err
 	}
-	var lines []pending
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
-	for n := 1; sc.Scan(); n++ {
-		text := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
-			continue
+	for _, l := range lines {
+		if len(l.fields) < 4 || len(l.fields) > 5 {
+			return nil, fmt.Errorf("gazetteer %s line %d: want 4 or 5 tab-separated fields (kind, region, flags, names, unless), found %d", source, l.n, len(l.fields))
 		}
-		fields := strings.Split(text, "\t")
-		if len(fields) < 4 || len(fields) > 5 {
-			return nil, fmt.Errorf("gazetteer %s line %d: want 4 or 5 tab-separated fields (kind, region, flags, names, unless), found %d", source, n, len(fields))
-		}
-		if fields[0] == "region" {
-			slug := fields[1]
+		if l.fields[0] == "region" {
+			slug := l.fields[1]
 			if !validSlug(slug) {
-				return nil, fmt.Errorf("gazetteer %s line %d: region slug %q must be lower-case letters, digits and hyphens", source, n, slug)
+				return nil, fmt.Errorf("gazetteer %s line %d: region slug %q must be lower-case letters, digits and hyphens", source, l.n, slug)
 			}
 			if _, seen := regionIndex[slug]; !seen {
 				regionIndex[slug] = len(g.slugs)
 				g.slugs = append(g.slugs, slug)
 			}
 		}
-		lines = append(lines, pending{n, fields})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading gazetteer %s: %w", source, err)
 	}
 	if len(g.slugs) == 0 {
 		return nil, fmt.Errorf("gazetteer %s declares no region (a line starting with \"region\")", source)
 	}
 	for _, l := range lines {
 		if err := g.addLine(l.fields, regionIndex); err != nil {
-			return nil, fmt.Errorf("gazetteer %s line %d: %w", source, l.line, err)
+			return nil, fmt.Errorf("gazetteer %s line %d: %w", source, l.n, err)
 		}
 	}
 	return g, nil

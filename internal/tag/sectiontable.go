@@ -1,7 +1,6 @@
 package tag
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -65,32 +64,19 @@ func ParseSections(r io.Reader, source string) (*SectionTable, error) {
 		terms:      map[string]map[string][]*sectionTerm{},
 		prefixes:   map[string][]*sectionTerm{},
 	}
-	type pending struct {
-		line   int
-		fields []string
+	lines, err := readTable(r, "section table", source)
+	if err != nil {
+		return nil, err
 	}
-	var rest []pending
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
-	for n := 1; sc.Scan(); n++ {
-		text := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
+	var rest []tableLine
+	for _, l := range lines {
+		if l.fields[0] != "section" {
+			rest = append(rest, l)
 			continue
 		}
-		if !utf8.ValidString(text) {
-			return nil, fmt.Errorf("section table %s line %d: not UTF-8", source, n)
+		if err := t.addSection(l.fields); err != nil {
+			return nil, fmt.Errorf("section table %s line %d: %w", source, l.n, err)
 		}
-		fields := strings.Split(text, "\t")
-		if fields[0] != "section" {
-			rest = append(rest, pending{n, fields})
-			continue
-		}
-		if err := t.addSection(fields); err != nil {
-			return nil, fmt.Errorf("section table %s line %d: %w", source, n, err)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading section table %s: %w", source, err)
 	}
 	if len(t.sections) == 0 {
 		return nil, fmt.Errorf("section table %s declares no section (a line starting with \"section\")", source)
@@ -106,7 +92,7 @@ func ParseSections(r io.Reader, source string) (*SectionTable, error) {
 			err = fmt.Errorf("unknown kind %q (want section, category or keyword)", l.fields[0])
 		}
 		if err != nil {
-			return nil, fmt.Errorf("section table %s line %d: %w", source, l.line, err)
+			return nil, fmt.Errorf("section table %s line %d: %w", source, l.n, err)
 		}
 	}
 	return t, nil

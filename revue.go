@@ -6,10 +6,15 @@
 package revue
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"net"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -153,12 +158,20 @@ type Article struct {
 	ContentHTML  string // sanitized HTML
 	// Text is the article's whole text, plain, when its page was read
 	// (Page == PageDone); empty otherwise.
-	Text        string
-	Byline      string
-	Lang        string
-	Section     string
-	Regions     []string
-	StoryID     int64
+	Text    string
+	Byline  string
+	Lang    string
+	Section string
+	Regions []string
+	StoryID int64
+	// DuplicateOf is the other outlet's article this one reprints (the
+	// same text, maybe retitled or lightly edited); 0 when none. Listings
+	// leave duplicates out: the article they reprint credits them.
+	DuplicateOf int64
+	// GroupSeq is when grouping placed the article in its story (see
+	// StoryMember.Seq); 0 before that, and for articles stored before
+	// grouping existed.
+	GroupSeq    int64
 	PublishedAt time.Time
 	// Page is where fetching the article's own page stands; PageError says
 	// why it gave nothing (kept after a success too, from earlier tries).
@@ -392,7 +405,8 @@ type Store interface {
 	ListArticles(ctx context.Context, q ArticleQuery) (ArticlePage, error)
 	// Ticker returns the limit newest headlines of all sources (Title, URL,
 	// Lang, SourceID, SourceName, PublishedAt set; Images and ContentHTML
-	// may be empty), leaving out articles whose date was estimated.
+	// may be empty), one per story (its newest version), leaving out
+	// articles whose date was estimated and reprints.
 	Ticker(ctx context.Context, limit int) ([]Article, error)
 	// ArticlesAfter returns articles stored after the one with ID afterID,
 	// in insertion order, for live updates across processes.
@@ -484,6 +498,242 @@ type Store interface {
 	// summary) matches q.Query, best first. Only the SearchCandidates
 	// newest matches (by ID) that pass the filters are ranked.
 	SearchArticles(ctx context.Context, q SearchQuery) (SearchPage, error)
+
+	// Stories. Grouping runs in every crawl process; the store serialises
+	// it and keeps the log of what was decided, so that each process's
+	// grouper replays the others' decisions instead of racing them.
+
+	// GroupStories runs one round of story grouping under a store-wide
+	// lock, so that no two rounds of any processes overlap: it reads the
+	// members recorded after r.AfterSeq whose article was published at or
+	// after r.Since, by Seq, and up to r.Limit articles not yet grouped,
+	// oldest first, hands both to assign, and records the members assign
+	// returns (story, duplicate, signature; Seq is set here) in the same
+	// transaction. A member for an article that is already grouped or no
+	// longer exists is skipped. It returns the highest Seq read or
+	// recorded, r.AfterSeq when there was none.
+	GroupStories(ctx context.Context, r GroupRequest, assign func(GroupRound) ([]StoryMember, error)) (int64, error)
+	// TopStories returns the stories with an article published in
+	// [q.Since, q.Now], the heaviest first (StoryWeight), each with its
+	// versions newest first. Duplicates of another outlet's article are
+	// not versions: they credit it.
+	TopStories(ctx context.Context, q StoryQuery) ([]StorySummary, error)
+	// ArticlesGroupedAfter returns the articles grouped after the member
+	// with Seq afterSeq, by Seq (GroupSeq set): live updates that carry
+	// each article's story. Duplicates are left out.
+	ArticlesGroupedAfter(ctx context.Context, afterSeq int64, limit int) ([]Article, error)
+	// LatestGroupSeq is the highest member Seq, 0 when none.
+	LatestGroupSeq(ctx context.Context) (int64, error)
+}
+
+// StoryPart is what a store counts of one story's articles in one
+// language over a window, for HeaviestStories.
+type StoryPart struct {
+	StoryID     int64
+	Lang        string
+	Articles    int // reprints left out
+	First, Last time.Time
+	Sources     []int64 // reprints' outlets included
+}
+
+// HeaviestStories merges a window's parts into stories and returns the
+// limit heaviest (StoryWeight at now; ties to the newest, then the highest
+// ID), without versions. Both stores rank through it, so they agree.
+func HeaviestStories(parts []StoryPart, now time.Time, limit int) []StorySummary {
+	type tally struct {
+		summary StorySummary
+		sources map[int64]bool
+		langs   map[string]int
+	}
+	byID := map[int64]*tally{}
+	for _, p := range parts {
+		t := byID[p.StoryID]
+		if t == nil {
+			t = &tally{summary: StorySummary{ID: p.StoryID, First: p.First, Last: p.Last},
+				sources: map[int64]bool{}, langs: map[string]int{}}
+			byID[p.StoryID] = t
+		}
+		t.summary.Articles += p.Articles
+		if p.First.Before(t.summary.First) {
+			t.summary.First = p.First
+		}
+		if p.Last.After(t.summary.Last) {
+			t.summary.Last = p.Last
+		}
+		for _, id := range p.Sources {
+			t.sources[id] = true
+		}
+		if p.Articles > 0 {
+			t.langs[p.Lang] += p.Articles
+		}
+	}
+	out := make([]StorySummary, 0, len(byID))
+	for _, t := range byID {
+		if t.summary.Articles == 0 {
+			continue // only reprints of articles outside the window
+		}
+		t.summary.Sources = len(t.sources)
+		for l := range t.langs {
+			t.summary.Langs = append(t.summary.Langs, l)
+		}
+		slices.SortFunc(t.summary.Langs, func(a, b string) int {
+			if c := cmp.Compare(t.langs[b], t.langs[a]); c != 0 {
+				return c
+			}
+			return strings.Compare(a, b)
+		})
+		out = append(out, t.summary)
+	}
+	weights := make(map[int64]float64, len(out))
+	for _, s := range out {
+		weights[s.ID] = StoryWeight(s, now)
+	}
+	slices.SortFunc(out, func(a, b StorySummary) int {
+		if c := cmp.Compare(weights[b.ID], weights[a.ID]); c != 0 {
+			return c
+		}
+		if c := b.Last.Compare(a.Last); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.ID, a.ID)
+	})
+	return out[:min(limit, len(out))]
+}
+
+// ParseIDList reads a comma-separated list of IDs, as SQL aggregates give
+// them.
+func ParseIDList(list string) ([]int64, error) {
+	if list == "" {
+		return nil, nil
+	}
+	fields := strings.Split(list, ",")
+	out := make([]int64, 0, len(fields))
+	for _, f := range fields {
+		id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("reading ID list %q: %w", list, err)
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// OnePerStory gathers up to limit headlines, the first of each story, from
+// pages of headlines newest first that page reads (at most n after the
+// cursor; the zero cursor for the first): the stores' Ticker, which must
+// look past a big story's many versions without reading the whole table.
+func OnePerStory(limit int, page func(after Cursor, n int) ([]Article, error)) ([]Article, error) {
+	out := make([]Article, 0, limit)
+	seen := make(map[int64]bool, limit)
+	var after Cursor
+	for range 8 {
+		want := 2*(limit-len(out)) + 8
+		batch, err := page(after, want)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range batch {
+			after = Cursor{PublishedAt: a.PublishedAt, ID: a.ID}
+			if seen[a.StoryID] {
+				continue
+			}
+			seen[a.StoryID] = true
+			if out = append(out, a); len(out) == limit {
+				return out, nil
+			}
+		}
+		if len(batch) < want {
+			break
+		}
+	}
+	return out, nil
+}
+
+// GroupRequest asks Store.GroupStories for one round.
+type GroupRequest struct {
+	// AfterSeq is the last member the caller's grouper has seen.
+	AfterSeq int64
+	// Since is the start of the grouping window: older members are not
+	// replayed.
+	Since time.Time
+	// Limit caps the articles waiting for a story handed over in one
+	// round (default 200), bounding how long the lock is held.
+	Limit int
+}
+
+// GroupRound is what one round of GroupStories hands its callback.
+type GroupRound struct {
+	// Caught are the members recorded since the caller's last round, by
+	// anyone, by Seq: the caller's grouper replays them first.
+	Caught []StoryMember
+	// Pending are the articles waiting for a story, oldest first.
+	Pending []GroupArticle
+}
+
+// GroupArticle is what grouping reads of an article waiting for its story.
+type GroupArticle struct {
+	ID           int64
+	SourceID     int64
+	Lang         string
+	Title        string
+	Text         string // the page's text when it was read, else the summary
+	CanonicalURL string
+	PublishedAt  time.Time
+}
+
+// StoryMember is one article's place among the stories, as decided once
+// by a grouper and replayed by the others.
+type StoryMember struct {
+	Seq          int64 // set by the store, in the order members are recorded
+	ArticleID    int64
+	StoryID      int64 // the ID of the story's first article
+	DuplicateOf  int64 // the other outlet's article this one reprints, 0 when none
+	SourceID     int64
+	Lang         string
+	CanonicalURL string
+	PublishedAt  time.Time
+	// Signature is the grouper's encoding of the article's features, so
+	// that replaying a member needs no text.
+	Signature []byte
+}
+
+// StoryQuery selects stories for the front page. Zero fields do not
+// filter; Since and Now are required.
+type StoryQuery struct {
+	Since, Now time.Time
+	Limit      int // default 20
+	// Versions caps the versions returned per story (default 12); the
+	// counts are over all of them.
+	Versions int
+	// Langs keeps only versions in these languages (the reader's choice
+	// of article languages).
+	Langs   []string
+	Section string
+	Region  string
+}
+
+// StorySummary is one story as the front page shows it.
+type StorySummary struct {
+	ID       int64
+	Articles int // versions, duplicates left out
+	// Sources counts the outlets that told it, reprints included.
+	Sources     int
+	Langs       []string // its versions' languages, the most used first
+	First, Last time.Time
+	// Versions are its articles, newest first (Title, URL, Lang, Section,
+	// SourceID, SourceName, PublishedAt, StoryID and Images set).
+	Versions []Article
+}
+
+// StoryWeight orders stories on the front page: outlets and languages
+// count more than freshness, so a story told by five outlets in three
+// languages this morning stays above a lone item published a minute ago,
+// while age wears every story down (half its weight after 12 hours).
+func StoryWeight(s StorySummary, now time.Time) float64 {
+	size := 1 + math.Log(float64(max(s.Sources, 1))) + 0.5*float64(max(len(s.Langs)-1, 0)) +
+		0.25*math.Log(float64(max(s.Articles, 1)))
+	age := max(now.Sub(s.Last).Hours(), 0)
+	return size / (1 + age/12)
 }
 
 // RegionDay counts one region's articles published on one day.

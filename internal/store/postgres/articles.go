@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -461,7 +462,7 @@ func uniqueRegions(regions []string) []string {
 // source s, its regions and its images (as JSON, in position order).
 const articleColumns = `a.id, a.source_id, s.name, a.guid, a.url, COALESCE(a.canonical_url, ''),
 	a.title, a.summary, a.content_html, a.text, a.byline, a.lang, a.section, a.story_id,
-	a.published_at, a.date_estimated, a.fetched_at, a.robots,
+	COALESCE(a.duplicate_of, 0), COALESCE(a.story_seq, 0), a.published_at, a.date_estimated, a.fetched_at, a.robots,
 	COALESCE((SELECT p.state FROM article_pages p WHERE p.article_id = a.id), ''),
 	COALESCE((SELECT p.error FROM article_pages p WHERE p.article_id = a.id), ''), s.republish,
 	ARRAY(SELECT r.region FROM article_regions r WHERE r.article_id = a.id ORDER BY r.region),
@@ -471,7 +472,10 @@ const articleColumns = `a.id, a.source_id, s.name, a.guid, a.url, COALESCE(a.can
 	 FROM article_images ai JOIN images i ON i.id = ai.image_id WHERE ai.article_id = a.id),
 	(SELECT json_agg(json_build_object('source_id', c.source_id, 'source_name', cs.name, 'guid', c.guid,
 		'url', c.url, 'seen_at', c.seen_at) ORDER BY c.seen_at, c.source_id, c.guid)
-	 FROM article_credits c JOIN sources cs ON cs.id = c.source_id WHERE c.article_id = a.id)`
+	 FROM article_credits c JOIN sources cs ON cs.id = c.source_id WHERE c.article_id = a.id),
+	(SELECT json_agg(json_build_object('source_id', d.source_id, 'source_name', ds.name, 'guid', d.guid,
+		'url', d.url, 'seen_at', d.fetched_at) ORDER BY d.fetched_at, d.id)
+	 FROM articles d JOIN sources ds ON ds.id = d.source_id WHERE d.duplicate_of = a.id)`
 
 // creditJSON is one row of articleColumns' credits.
 type creditJSON struct {
@@ -489,12 +493,14 @@ func scanArticle(row pgx.Row) (revue.Article, error) {
 		regions            []string
 		imagesJSON         []byte
 		creditsJSON        []byte
+		reprintsJSON       []byte
 		pageState          string
 	)
 	err := row.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.GUID, &a.URL, &a.CanonicalURL,
 		&a.Title, &a.Summary, &a.ContentHTML, &a.Text, &a.Byline, &a.Lang, &a.Section, &a.StoryID,
+		&a.DuplicateOf, &a.GroupSeq,
 		&published, &a.DateEstimated, &fetched, &a.Robots, &pageState, &a.PageError, &a.SourceRepublish,
-		&regions, &imagesJSON, &creditsJSON)
+		&regions, &imagesJSON, &creditsJSON, &reprintsJSON)
 	if err != nil {
 		return revue.Article{}, err
 	}
@@ -508,9 +514,14 @@ func scanArticle(row pgx.Row) (revue.Article, error) {
 			return revue.Article{}, fmt.Errorf("decoding the images of article %d: %w", a.ID, err)
 		}
 	}
-	if len(creditsJSON) > 0 {
+	// Reprints found by grouping credit the article they reprint, after
+	// the outlets that gave its very link.
+	for _, list := range [][]byte{creditsJSON, reprintsJSON} {
+		if len(list) == 0 {
+			continue
+		}
 		var credits []creditJSON
-		if err := json.Unmarshal(creditsJSON, &credits); err != nil {
+		if err := json.Unmarshal(list, &credits); err != nil {
 			return revue.Article{}, fmt.Errorf("decoding the credits of article %d: %w", a.ID, err)
 		}
 		for _, c := range credits {
@@ -572,7 +583,8 @@ func (s *Store) ListArticles(ctx context.Context, q revue.ArticleQuery) (revue.A
 // listArticlesSQL builds the listing query; it asks for limit+1 rows so the
 // caller knows whether another page follows.
 func listArticlesSQL(q revue.ArticleQuery, limit int) (string, []any) {
-	var where []string
+	// A reprint is credited by the article it reprints, not listed.
+	where := []string{"a.duplicate_of IS NULL"}
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
@@ -605,10 +617,7 @@ func listArticlesSQL(q revue.ArticleQuery, limit int) (string, []any) {
 	if !q.Cursor.IsZero() {
 		where = append(where, fmt.Sprintf("(%s, %s) < (%s, %s)", published, id, arg(micro(q.Cursor.PublishedAt)), arg(q.Cursor.ID)))
 	}
-	filter := ""
-	if len(where) > 0 {
-		filter = "WHERE " + strings.Join(where, " AND ")
-	}
+	filter := "WHERE " + strings.Join(where, " AND ")
 	// The page is chosen first so regions and images are looked up for its
 	// rows only.
 	return `SELECT ` + articleColumns + `
@@ -621,30 +630,38 @@ func listArticlesSQL(q revue.ArticleQuery, limit int) (string, []any) {
 const tickerSQL = `SELECT a.id, a.source_id, s.name, a.title, a.url, a.lang,
 		a.section, a.story_id, a.published_at
 	FROM (SELECT id, source_id, title, url, lang, section, story_id, published_at FROM articles
-		WHERE NOT date_estimated
-		ORDER BY published_at DESC, id DESC LIMIT $1) a
+		WHERE NOT date_estimated AND duplicate_of IS NULL AND (published_at, id) < ($1, $2)
+		ORDER BY published_at DESC, id DESC LIMIT $3) a
 	JOIN sources s ON s.id = a.source_id
 	ORDER BY a.published_at DESC, a.id DESC`
 
-// Ticker returns the newest headlines with light columns only.
+// Ticker returns the newest headline of each of the latest stories, with
+// light columns only.
 func (s *Store) Ticker(ctx context.Context, limit int) ([]revue.Article, error) {
-	rows, err := s.pool.Query(ctx, tickerSQL, clamp(limit))
-	if err != nil {
-		return nil, fmt.Errorf("reading the ticker: %w", err)
-	}
-	defer rows.Close()
-	var out []revue.Article
-	for rows.Next() {
-		var a revue.Article
-		var published pgtype.Timestamptz
-		if err := rows.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.Title, &a.URL, &a.Lang,
-			&a.Section, &a.StoryID, &published); err != nil {
-			return nil, fmt.Errorf("reading the ticker: %w", err)
+	out, err := revue.OnePerStory(clamp(limit), func(after revue.Cursor, n int) ([]revue.Article, error) {
+		publishedBefore, idBefore := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), int64(math.MaxInt64)
+		if !after.IsZero() {
+			publishedBefore, idBefore = micro(after.PublishedAt), after.ID
 		}
-		a.PublishedAt = goTime(published)
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
+		rows, err := s.pool.Query(ctx, tickerSQL, publishedBefore, idBefore, n)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var page []revue.Article
+		for rows.Next() {
+			var a revue.Article
+			var published pgtype.Timestamptz
+			if err := rows.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.Title, &a.URL, &a.Lang,
+				&a.Section, &a.StoryID, &published); err != nil {
+				return nil, err
+			}
+			a.PublishedAt = goTime(published)
+			page = append(page, a)
+		}
+		return page, rows.Err()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("reading the ticker: %w", err)
 	}
 	return out, nil

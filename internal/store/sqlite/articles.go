@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -152,8 +153,8 @@ func prepareSave(ctx context.Context, tx *sql.Tx) (*saveStatements, error) {
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&st.insertArticle, `INSERT INTO articles
 			(source_id, guid, url, canonical_url, title, summary, content_html, text, byline, lang, section,
-			 published_at, date_estimated, fetched_at)
-			VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			 published_at, date_estimated, fetched_at, story_seq)
+			VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
 			ON CONFLICT DO NOTHING
 			RETURNING id`},
 		{&st.insertSearch, `INSERT INTO article_search (rowid, title, body, facets) VALUES (?, ?, ?, ?)`},
@@ -309,7 +310,8 @@ func (st *saveStatements) linkImages(ctx context.Context, articleID int64, given
 
 // articleColumns are read by scanArticle, in this order.
 const articleColumns = `a.id, a.source_id, s.name, a.guid, a.url, COALESCE(a.canonical_url, ''), a.title, a.summary,
-	a.content_html, a.text, a.byline, a.lang, a.section, a.story_id, a.published_at, a.date_estimated, a.fetched_at,
+	a.content_html, a.text, a.byline, a.lang, a.section, a.story_id, COALESCE(a.duplicate_of, 0), COALESCE(a.story_seq, 0),
+	a.published_at, a.date_estimated, a.fetched_at,
 	a.robots, COALESCE((SELECT p.state || char(31) || p.error FROM article_pages p WHERE p.article_id = a.id), ''),
 	s.republish`
 
@@ -318,7 +320,8 @@ func scanArticle(row scanner) (revue.Article, error) {
 	var published, fetched sql.NullInt64
 	var page string
 	err := row.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.GUID, &a.URL, &a.CanonicalURL, &a.Title, &a.Summary,
-		&a.ContentHTML, &a.Text, &a.Byline, &a.Lang, &a.Section, &a.StoryID, &published, &a.DateEstimated, &fetched,
+		&a.ContentHTML, &a.Text, &a.Byline, &a.Lang, &a.Section, &a.StoryID, &a.DuplicateOf, &a.GroupSeq,
+		&published, &a.DateEstimated, &fetched,
 		&a.Robots, &page, &a.SourceRepublish)
 	a.PublishedAt, a.FetchedAt = fromMicros(published), fromMicros(fetched)
 	state, pageErr, _ := strings.Cut(page, "\x1f")
@@ -360,7 +363,8 @@ func (s *Store) GetArticle(ctx context.Context, id int64) (revue.Article, error)
 func listQuery(q revue.ArticleQuery, limit int) (string, []any) {
 	from := `articles a JOIN sources s ON s.id = a.source_id`
 	published, id := "a.published_at", "a.id"
-	var where []string
+	// A reprint is credited by the article it reprints, not listed.
+	where := []string{"a.duplicate_of IS NULL"}
 	var args []any
 	if q.Region != "" {
 		from = `article_regions r JOIN articles a ON a.id = r.article_id JOIN sources s ON s.id = a.source_id`
@@ -394,10 +398,7 @@ func listQuery(q revue.ArticleQuery, limit int) (string, []any) {
 		where = append(where, "("+published+", "+id+") < (?, ?)")
 		args = append(args, micros(q.Cursor.PublishedAt), q.Cursor.ID)
 	}
-	query := `SELECT ` + articleColumns + ` FROM ` + from
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
+	query := `SELECT ` + articleColumns + ` FROM ` + from + " WHERE " + strings.Join(where, " AND ")
 	query += " ORDER BY " + published + " DESC, " + id + " DESC LIMIT ?"
 	args = append(args, limit+1)
 	return query, args
@@ -522,6 +523,29 @@ func attachDetails(ctx context.Context, tx *sql.Tx, articles []revue.Article) er
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return fmt.Errorf("reading credits: %w", err)
 	}
+
+	// Reprints found by grouping credit the article they reprint, after
+	// the outlets that gave its very link.
+	rows, err = tx.QueryContext(ctx, `SELECT d.duplicate_of, d.source_id, s.name, d.guid, d.url, d.fetched_at
+		FROM articles d JOIN sources s ON s.id = d.source_id
+		WHERE d.duplicate_of IN (SELECT value FROM json_each(?)) ORDER BY d.duplicate_of, d.fetched_at, d.id`, string(idList))
+	if err != nil {
+		return fmt.Errorf("reading reprints: %w", err)
+	}
+	for rows.Next() {
+		var c revue.Credit
+		var seen sql.NullInt64
+		if err := rows.Scan(&c.ArticleID, &c.SourceID, &c.SourceName, &c.GUID, &c.URL, &seen); err != nil {
+			rows.Close()
+			return fmt.Errorf("reading reprints: %w", err)
+		}
+		c.SeenAt = fromMicros(seen)
+		a := &articles[index[c.ArticleID]]
+		a.Credits = append(a.Credits, c)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("reading reprints: %w", err)
+	}
 	return nil
 }
 
@@ -530,27 +554,34 @@ func attachDetails(ctx context.Context, tx *sql.Tx, articles []revue.Article) er
 // date order.
 const tickerQuery = `SELECT a.id, a.source_id, s.name, a.title, a.url, a.lang, a.section, a.story_id, a.published_at
 	FROM articles a JOIN sources s ON s.id = a.source_id
-	WHERE NOT a.date_estimated
+	WHERE NOT a.date_estimated AND a.duplicate_of IS NULL AND (a.published_at, a.id) < (?, ?)
 	ORDER BY a.published_at DESC, a.id DESC LIMIT ?`
 
-// Ticker returns the newest headlines of all sources.
+// Ticker returns the newest headline of each of the latest stories.
 func (s *Store) Ticker(ctx context.Context, limit int) ([]revue.Article, error) {
-	rows, err := s.read.QueryContext(ctx, tickerQuery, clampLimit(limit))
-	if err != nil {
-		return nil, fmt.Errorf("reading the ticker: %w", err)
-	}
-	defer rows.Close()
-	var out []revue.Article
-	for rows.Next() {
-		var a revue.Article
-		var published sql.NullInt64
-		if err := rows.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.Title, &a.URL, &a.Lang, &a.Section, &a.StoryID, &published); err != nil {
-			return nil, fmt.Errorf("reading the ticker: %w", err)
+	out, err := revue.OnePerStory(clampLimit(limit), func(after revue.Cursor, n int) ([]revue.Article, error) {
+		publishedBefore, idBefore := int64(math.MaxInt64), int64(math.MaxInt64)
+		if !after.IsZero() {
+			publishedBefore, idBefore = micros(after.PublishedAt), after.ID
 		}
-		a.PublishedAt = fromMicros(published)
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
+		rows, err := s.read.QueryContext(ctx, tickerQuery, publishedBefore, idBefore, n)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var page []revue.Article
+		for rows.Next() {
+			var a revue.Article
+			var published sql.NullInt64
+			if err := rows.Scan(&a.ID, &a.SourceID, &a.SourceName, &a.Title, &a.URL, &a.Lang, &a.Section, &a.StoryID, &published); err != nil {
+				return nil, err
+			}
+			a.PublishedAt = fromMicros(published)
+			page = append(page, a)
+		}
+		return page, rows.Err()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("reading the ticker: %w", err)
 	}
 	return out, nil

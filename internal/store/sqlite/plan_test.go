@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"math"
 	"regexp"
 	"strings"
 	"testing"
@@ -49,10 +50,12 @@ func planCases() []planCase {
 	return []planCase{
 		list("front page", revue.ArticleQuery{}, "articles_published"),
 		list("front page, next page", revue.ArticleQuery{Cursor: cursor}, "articles_published"),
-		{"ticker", tickerQuery, []any{50}, "articles_published"},
+		{"ticker", tickerQuery, []any{int64(math.MaxInt64), int64(math.MaxInt64), 50}, "articles_published"},
+		{"ticker, next batch", tickerQuery, []any{cursor.PublishedAt.UnixMicro(), cursor.ID, 50}, "articles_published"},
 		list("language", revue.ArticleQuery{Lang: "ar", Cursor: cursor}, "articles_lang"),
 		list("source", revue.ArticleQuery{SourceID: 7, Cursor: cursor}, "articles_source"),
 		list("section", revue.ArticleQuery{Section: "economie", Cursor: cursor}, "articles_section"),
+		list("story", revue.ArticleQuery{StoryID: 42}, "articles_story_published"),
 		list("region", revue.ArticleQuery{Region: "oriental", Cursor: cursor}, "article_regions_region"),
 	}
 }

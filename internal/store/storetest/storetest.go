@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) revue.Store) {
 		{"RegionVolumes", regionVolumeTests},
 		{"Langs", langsTests},
 		{"Search", searchTests},
+		{"Stories", storyTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

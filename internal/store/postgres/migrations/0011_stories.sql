@@ -1,0 +1,31 @@
+-- Stories across outlets and languages (internal/cluster). Articles stored
+-- before grouping existed stay their own stories (story_seq 0); a new
+-- article is stored with story_seq NULL and waits for a grouping round,
+-- found through the partial index.
+ALTER TABLE articles ADD COLUMN story_seq bigint DEFAULT 0;
+ALTER TABLE articles ALTER COLUMN story_seq DROP DEFAULT;
+-- A reprint of another outlet's article: listings leave it out and the
+-- article it reprints credits it. Removing that article (its source
+-- removed) brings the reprint back as an article of its own.
+ALTER TABLE articles ADD COLUMN duplicate_of bigint REFERENCES articles (id) ON DELETE SET NULL;
+CREATE INDEX articles_ungrouped ON articles (id) WHERE story_seq IS NULL;
+CREATE INDEX articles_grouped ON articles (story_seq) WHERE story_seq > 0;
+CREATE INDEX articles_duplicates ON articles (duplicate_of) WHERE duplicate_of IS NOT NULL;
+CREATE INDEX articles_story_published ON articles (story_id, published_at DESC, id DESC);
+DROP INDEX IF EXISTS articles_story_idx;
+
+-- The log of grouping decisions, replayed by every process's grouper (one
+-- row per grouped article). Rows older than the grouping window are of no
+-- use to anyone and are deleted as rounds go.
+CREATE TABLE story_members (
+    seq           bigserial PRIMARY KEY,
+    article_id    bigint NOT NULL UNIQUE REFERENCES articles (id) ON DELETE CASCADE,
+    story_id      bigint NOT NULL,
+    duplicate_of  bigint NOT NULL DEFAULT 0,
+    source_id     bigint NOT NULL,
+    lang          text NOT NULL DEFAULT '',
+    canonical_url text NOT NULL DEFAULT '',
+    published_at  timestamptz NOT NULL,
+    signature     bytea
+);
+CREATE INDEX story_members_published ON story_members (published_at);
